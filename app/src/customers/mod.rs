@@ -1,0 +1,9 @@
+//! Customers (客户管理): list, search, create, edit, soft delete, detail.
+pub mod api;
+pub mod pages;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,143 @@
+use super::StatusBadge;
+use crate::customers::api::{delete_customer, get_customer, restore_customer};
+use crate::customers::types::CustomerDetail;
+use crate::platform::error::AppError;
+use crate::platform::i18n::{use_i18n, I18n};
+use crate::ui::{error_text, fmt_time, ErrorBanner, PageHeader, BTN_DANGER, BTN_PRIMARY, BTN_SECONDARY};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+pub(crate) fn id_param() -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()))
+}
+
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    let t = use_i18n();
+    let id = id_param();
+    let detail = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => get_customer(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(c) => view! { <CustomerView c on_change=Callback::new(move |_| detail.refetch())/> }.into_any(),
+                    Err(e) => view! {
+                        <div class="mx-auto max-w-md py-12 text-center">
+                            <h1 class="text-xl font-bold">{error_text(t, &e)}</h1>
+                            <A href="/customers" attr:class="mt-4 inline-block text-blue-700 underline">{t.t("customers.back_to_list")}</A>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn field(t: I18n, key: &str, value: Option<String>) -> impl IntoView {
+    view! {
+        <div class="flex flex-col border-b border-slate-100 py-2 sm:flex-row sm:gap-4">
+            <dt class="w-32 shrink-0 text-sm text-slate-500">{t.t(key)}</dt>
+            <dd class="break-words">{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".to_string())}</dd>
+        </div>
+    }
+}
+
+#[component]
+fn CustomerView(c: CustomerDetail, on_change: Callback<()>) -> impl IntoView {
+    let t = use_i18n();
+    let id = c.id;
+    let version = c.version;
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+    let delete = Action::new(move |_: &()| async move { delete_customer(id, version).await });
+    let restore = Action::new(move |_: &()| async move { restore_customer(id).await.map(|_| ()) });
+    Effect::new(move |_| {
+        for r in [delete.value().get(), restore.value().get()].into_iter().flatten() {
+            match r {
+                Ok(()) => {
+                    error.set(None);
+                    confirming.set(false);
+                    on_change.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let deleted = c.deleted_at.is_some();
+    let kind = t.t(&format!("customer.kind.{}", c.kind));
+    view! {
+        <Title text=c.name.clone()/>
+        <PageHeader title=c.name.clone()>
+            {(c.can_edit && !deleted).then(|| view! { <A href=format!("/customers/{id}/edit") attr:class=BTN_PRIMARY>{t.t("common.edit")}</A> })}
+            {(c.can_delete && !deleted).then(|| view! {
+                <button type="button" class=BTN_SECONDARY on:click=move |_| confirming.set(true)>{t.t("common.delete")}</button>
+            })}
+        </PageHeader>
+        {deleted.then(|| view! {
+            <div role="status" class="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-amber-900">
+                <span>{t.t("customers.deleted_notice")}</span>
+                <button type="button" class=BTN_PRIMARY disabled=move || restore.pending().get() on:click=move |_| { restore.dispatch(()); }>
+                    {t.t("common.undo")}
+                </button>
+            </div>
+        })}
+        <Show when=move || confirming.get()>
+            <div role="alertdialog" aria-labelledby="confirm-delete-title" class="mb-4 rounded-md border border-red-300 bg-red-50 p-4">
+                <p id="confirm-delete-title" class="mb-3 font-medium text-red-900">{t.t("customers.confirm_delete")}</p>
+                <div class="flex gap-2">
+                    <button type="button" class=BTN_DANGER disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch(()); }>
+                        {t.t("common.delete")}
+                    </button>
+                    <button type="button" class=BTN_SECONDARY on:click=move |_| confirming.set(false)>{t.t("common.cancel")}</button>
+                </div>
+            </div>
+        </Show>
+        <ErrorBanner error=error/>
+        <div class="grid gap-4 lg:grid-cols-2">
+            <section class="rounded-lg border border-slate-200 bg-white p-4">
+                <h2 class="mb-2 font-semibold">{t.t("customers.section.basic")}</h2>
+                <dl>
+                    <div class="flex flex-col border-b border-slate-100 py-2 sm:flex-row sm:gap-4">
+                        <dt class="w-32 shrink-0 text-sm text-slate-500">{t.t("customer.status")}</dt>
+                        <dd><StatusBadge t status=c.status.clone()/></dd>
+                    </div>
+                    {field(t, "customer.short_name", c.short_name.clone())}
+                    {field(t, "customer.kind", Some(kind))}
+                    {field(t, "customer.code", c.code.clone())}
+                    {field(t, "customer.industry", c.industry.clone())}
+                    {field(t, "customer.region", c.region.clone())}
+                    {field(t, "customer.source", c.source.clone())}
+                    {field(t, "customer.tax_id", c.tax_id.clone())}
+                </dl>
+            </section>
+            <section class="rounded-lg border border-slate-200 bg-white p-4">
+                <h2 class="mb-2 font-semibold">{t.t("customers.section.contact")}</h2>
+                <dl>
+                    {field(t, "customer.phone", c.phone.clone())}
+                    {field(t, "customer.email", c.email.clone())}
+                    {field(t, "customer.website", c.website.clone())}
+                    {field(t, "customer.address", c.address.clone())}
+                </dl>
+                <h2 class="mb-2 mt-4 font-semibold">{t.t("customers.section.ownership")}</h2>
+                <dl>
+                    {field(t, "customer.owner", c.owner_name.clone())}
+                    {field(t, "customer.department", c.department_name.clone())}
+                    {field(t, "customer.created_at", Some(format!("{} · {}", fmt_time(c.created_at), c.created_by_name.clone().unwrap_or_default())))}
+                    {field(t, "customer.updated_at", Some(format!("{} · {}", fmt_time(c.updated_at), c.updated_by_name.clone().unwrap_or_default())))}
+                </dl>
+            </section>
+            <section class="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
+                <h2 class="mb-2 font-semibold">{t.t("customer.notes")}</h2>
+                <p class="whitespace-pre-wrap">{c.notes.clone().unwrap_or_else(|| "—".into())}</p>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,223 @@
+use super::detail::id_param;
+use crate::customers::api::{create_customer, get_customer, list_owner_options, update_customer};
+use crate::customers::types::*;
+use crate::platform::authz::{Action as Op, Entity};
+use crate::platform::error::{AppError, FieldError};
+use crate::platform::i18n::use_i18n;
+use crate::ui::{can, error_text, use_session, PageHeader, SelectField, TextArea, TextField, BTN_PRIMARY, BTN_SECONDARY};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn NewCustomerPage() -> impl IntoView {
+    let t = use_i18n();
+    let navigate = use_navigate();
+    let owners = Resource::new(|| (), |_| list_owner_options());
+    let save = Action::new(|input: &CustomerInput| {
+        let input = input.clone();
+        async move { create_customer(input).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = save.value().get() {
+            navigate(&format!("/customers/{id}"), Default::default());
+        }
+    });
+    let server_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let me = use_session().me.map(|m| m.id);
+    let initial = CustomerInput { kind: "company".into(), status: "potential".into(), owner_id: me, ..Default::default() };
+    view! {
+        <PageHeader title=t.t("customers.new")/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let initial = initial.clone();
+                Suspend::new(async move {
+                    let owners = owners.await.unwrap_or_default();
+                    view! {
+                        <CustomerForm
+                            initial
+                            owners
+                            can_assign=can(Entity::Customer, Op::Assign)
+                            on_submit=Callback::new(move |input| { save.dispatch(input); })
+                            pending=save.pending()
+                            server_error
+                            cancel_href="/customers".to_string()
+                        />
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditCustomerPage() -> impl IntoView {
+    let t = use_i18n();
+    let id = id_param();
+    let detail = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => get_customer(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let owners = Resource::new(|| (), |_| list_owner_options());
+    view! {
+        <Suspense fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                let owners = owners.await.unwrap_or_default();
+                match detail.await {
+                    Ok(c) => view! { <EditForm c owners/> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="py-12 text-center text-lg">{error_text(t, &e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EditForm(c: CustomerDetail, owners: Vec<OwnerOption>) -> impl IntoView {
+    let t = use_i18n();
+    let navigate = use_navigate();
+    let (id, version) = (c.id, c.version);
+    let save = Action::new(move |input: &CustomerInput| {
+        let input = input.clone();
+        async move { update_customer(id, version, input).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            navigate(&format!("/customers/{}", saved.id), Default::default());
+        }
+    });
+    let server_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    view! {
+        <PageHeader title=t.t_args("customers.edit_title", &[("name", c.name.clone())])/>
+        <CustomerForm
+            initial=c.to_input()
+            owners
+            can_assign=c.can_assign
+            on_submit=Callback::new(move |input| { save.dispatch(input); })
+            pending=save.pending()
+            server_error
+            cancel_href=format!("/customers/{id}")
+        />
+    }
+}
+
+/// The create / edit form. Validates in the browser with the same rules as the
+/// server, then submits; server errors show next to their fields, and a
+/// conflict keeps everything typed so nothing is lost.
+#[component]
+fn CustomerForm(
+    initial: CustomerInput,
+    owners: Vec<OwnerOption>,
+    can_assign: bool,
+    on_submit: Callback<CustomerInput>,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into)] server_error: Signal<Option<AppError>>,
+    cancel_href: String,
+) -> impl IntoView {
+    let t = use_i18n();
+    let name = RwSignal::new(initial.name.clone());
+    let short_name = RwSignal::new(initial.short_name.clone());
+    let kind = RwSignal::new(initial.kind.clone());
+    let code = RwSignal::new(initial.code.clone());
+    let status = RwSignal::new(initial.status.clone());
+    let industry = RwSignal::new(initial.industry.clone());
+    let region = RwSignal::new(initial.region.clone());
+    let source = RwSignal::new(initial.source.clone());
+    let address = RwSignal::new(initial.address.clone());
+    let phone = RwSignal::new(initial.phone.clone());
+    let email = RwSignal::new(initial.email.clone());
+    let website = RwSignal::new(initial.website.clone());
+    let tax_id = RwSignal::new(initial.tax_id.clone());
+    let notes = RwSignal::new(initial.notes.clone());
+    let owner = RwSignal::new(initial.owner_id.map(|o| o.to_string()).unwrap_or_default());
+    let local_errors = RwSignal::new(Vec::<FieldError>::new());
+
+    let collect = move || CustomerInput {
+        name: name.get_untracked(),
+        short_name: short_name.get_untracked(),
+        kind: kind.get_untracked(),
+        code: code.get_untracked(),
+        status: status.get_untracked(),
+        industry: industry.get_untracked(),
+        region: region.get_untracked(),
+        source: source.get_untracked(),
+        address: address.get_untracked(),
+        phone: phone.get_untracked(),
+        email: email.get_untracked(),
+        website: website.get_untracked(),
+        tax_id: tax_id.get_untracked(),
+        notes: notes.get_untracked(),
+        owner_id: owner.get_untracked().parse().ok(),
+    };
+    let err = move |f: &'static str| {
+        Signal::derive(move || {
+            local_errors.with(|errs| errs.iter().find(|e| e.field == f).map(|e| e.code.clone())).or_else(|| server_error.get().and_then(|e| e.field(f)))
+        })
+    };
+    let kind_options: Vec<(String, String)> = CustomerKind::ALL.iter().map(|k| (k.code().to_string(), t.t(&format!("customer.kind.{}", k.code())))).collect();
+    let status_options: Vec<(String, String)> =
+        CustomerStatus::ALL.iter().map(|s| (s.code().to_string(), t.t(&format!("customer.status.{}", s.code())))).collect();
+    let owner_options: Vec<(String, String)> = owners.iter().map(|o| (o.id.to_string(), o.display_name.clone())).collect();
+
+    view! {
+        <form
+            novalidate
+            class="flex flex-col gap-4"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                let input = collect();
+                match input.validate() {
+                    Ok(_) => {
+                        local_errors.set(Vec::new());
+                        on_submit.run(input);
+                    }
+                    Err(errs) => local_errors.set(errs),
+                }
+            }
+        >
+            {move || match server_error.get() {
+                Some(AppError::Conflict) => Some(view! {
+                    <div role="alert" class="rounded-md border border-amber-400 bg-amber-50 px-4 py-3 text-amber-900">
+                        <p class="font-medium">{t.t("error.conflict")}</p>
+                        <p class="text-sm">{t.t("customers.conflict_help")}</p>
+                        <a href="" class="mt-2 inline-block text-sm font-medium underline">{t.t("customers.load_latest")}</a>
+                    </div>
+                }.into_any()),
+                Some(e @ AppError::Validation(_)) => Some(view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{t.t(e.message_key())}</div> }.into_any()),
+                Some(e) => Some(view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{error_text(t, &e)}</div> }.into_any()),
+                None => (!local_errors.get().is_empty()).then(|| view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{t.t("error.validation")}</div> }.into_any()),
+            }}
+            <fieldset class="grid gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+                <legend class="px-1 font-semibold">{t.t("customers.section.basic")}</legend>
+                <TextField id="name" label=t.t("customer.name") value=name error=err("name") max_len=NAME_MAX required=true/>
+                <TextField id="short_name" label=t.t("customer.short_name") value=short_name error=err("short_name") max_len=SHORT_NAME_MAX/>
+                <SelectField id="kind" label=t.t("customer.kind") value=kind options=kind_options error=err("kind")/>
+                <SelectField id="status" label=t.t("customer.status") value=status options=status_options error=err("status")/>
+                <TextField id="code" label=t.t("customer.code") value=code error=err("code") max_len=CODE_MAX/>
+                <TextField id="tax_id" label=t.t("customer.tax_id") value=tax_id error=err("tax_id") max_len=TAX_ID_MAX/>
+                <TextField id="industry" label=t.t("customer.industry") value=industry error=err("industry") max_len=TEXT_MAX/>
+                <TextField id="region" label=t.t("customer.region") value=region error=err("region") max_len=TEXT_MAX/>
+                <TextField id="source" label=t.t("customer.source") value=source error=err("source") max_len=TEXT_MAX/>
+                {can_assign.then(|| view! { <SelectField id="owner_id" label=t.t("customer.owner") value=owner options=owner_options error=err("owner_id")/> })}
+            </fieldset>
+            <fieldset class="grid gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+                <legend class="px-1 font-semibold">{t.t("customers.section.contact")}</legend>
+                <TextField id="phone" label=t.t("customer.phone") value=phone error=err("phone") max_len=PHONE_MAX input_type="tel"/>
+                <TextField id="email" label=t.t("customer.email") value=email error=err("email") max_len=EMAIL_MAX input_type="email"/>
+                <TextField id="website" label=t.t("customer.website") value=website error=err("website") max_len=WEBSITE_MAX/>
+                <TextField id="address" label=t.t("customer.address") value=address error=err("address") max_len=ADDRESS_MAX/>
+                <div class="md:col-span-2">
+                    <TextArea id="notes" label=t.t("customer.notes") value=notes error=err("notes") max_len=NOTES_MAX/>
+                </div>
+            </fieldset>
+            <div class="sticky bottom-16 z-10 flex gap-2 bg-slate-50/90 py-2 md:bottom-0">
+                <button type="submit" class=BTN_PRIMARY disabled=move || pending.get()>
+                    {move || if pending.get() { t.t("common.saving") } else { t.t("common.save") }}
+                </button>
+                <A href=cancel_href attr:class=BTN_SECONDARY>{t.t("common.cancel")}</A>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,27 @@
+//! Customer pages: list, detail, new, edit.
+mod detail;
+mod form;
+mod list;
+
+pub use detail::CustomerDetailPage;
+pub use form::{EditCustomerPage, NewCustomerPage};
+pub use list::CustomerListPage;
+
+use crate::platform::i18n::I18n;
+use leptos::prelude::*;
+
+/// Coloured badge for a lifecycle status.
+#[component]
+pub fn StatusBadge(t: I18n, status: String) -> impl IntoView {
+    let class = match status.as_str() {
+        "transacting" => "bg-green-100 text-green-800",
+        "dormant" => "bg-amber-100 text-amber-800",
+        "lost" => "bg-slate-200 text-slate-700",
+        _ => "bg-blue-100 text-blue-800",
+    };
+    view! {
+        <span class=format!("inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {class}")>
+            {t.t(&format!("customer.status.{status}"))}
+        </span>
+    }
+}

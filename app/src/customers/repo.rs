@@ -1,0 +1,182 @@
+//! SQL for customers. Every read takes a `Grant` and applies its data scope.
+use crate::customers::types::*;
+use crate::platform::authz::Grant;
+use crate::platform::db::{like_escape, sql, Backend, SqlBuilder, Tx};
+
+/// Filters of the list page, already parsed.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub search: Option<String>,
+    pub status: Option<CustomerStatus>,
+    pub owner_id: Option<i64>,
+    pub sort: SortKey,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+}
+
+const LIST_COLUMNS: &str = "c.id, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.phone, c.owner_id, u.display_name AS owner_name, c.created_at, c.updated_at";
+
+/// Builds the list query (exposed so the benchmark can time the same SQL bare).
+pub fn list_query(backend: Backend, grant: &Grant, f: &ListFilter) -> SqlBuilder {
+    let mut q = sql("SELECT ");
+    q.push(LIST_COLUMNS);
+    q.push(" FROM customers c LEFT JOIN users u ON u.id = c.owner_id WHERE c.deleted_at IS NULL");
+    grant.push_filter(&mut q, "c");
+    if let Some(term) = f.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        push_search(&mut q, backend, term);
+    }
+    if let Some(s) = f.status {
+        q.push(" AND c.status = ").bind_text(s.code());
+    }
+    if let Some(o) = f.owner_id {
+        q.push(" AND c.owner_id = ").bind_i64(o);
+    }
+    match (f.sort, &f.after) {
+        (SortKey::UpdatedDesc, Some(Cursor::Time(t, id))) => {
+            q.push(" AND (c.updated_at, c.id) < (").bind_i64(*t).push(", ").bind_i64(*id).push(")");
+        }
+        (SortKey::CreatedDesc, Some(Cursor::Time(t, id))) => {
+            q.push(" AND (c.created_at, c.id) < (").bind_i64(*t).push(", ").bind_i64(*id).push(")");
+        }
+        (SortKey::NameAsc, Some(Cursor::Name(n, id))) => {
+            q.push(" AND (c.name, c.id) > (").bind_text(n.clone()).push(", ").bind_i64(*id).push(")");
+        }
+        _ => {}
+    }
+    q.push(match f.sort {
+        SortKey::UpdatedDesc => " ORDER BY c.updated_at DESC, c.id DESC",
+        SortKey::CreatedDesc => " ORDER BY c.created_at DESC, c.id DESC",
+        SortKey::NameAsc => " ORDER BY c.name ASC, c.id ASC",
+    });
+    q.push(" LIMIT ").bind_i64(f.limit);
+    q
+}
+
+/// Substring search on name and short name that works for Chinese.
+/// Three characters or more use the trigram index; shorter terms fall back to LIKE.
+fn push_search(q: &mut SqlBuilder, backend: Backend, term: &str) {
+    let pattern = format!("%{}%", like_escape(term));
+    match backend {
+        Backend::Sqlite if term.chars().count() >= 3 => {
+            q.push(" AND c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ");
+            q.bind_text(format!("\"{}\"", term.replace('"', "\"\"")));
+            q.push(")");
+        }
+        Backend::Sqlite => {
+            q.push(" AND (c.name LIKE ").bind_text(pattern.clone()).push(" ESCAPE '\\' OR c.short_name LIKE ");
+            q.bind_text(pattern).push(" ESCAPE '\\')");
+        }
+        Backend::Postgres => {
+            q.push(" AND (c.name ILIKE ").bind_text(pattern.clone()).push(" ESCAPE '\\' OR c.short_name ILIKE ");
+            q.bind_text(pattern).push(" ESCAPE '\\')");
+        }
+    }
+}
+
+pub async fn list(tx: &mut Tx, grant: &Grant, f: &ListFilter) -> Result<Vec<CustomerRow>, sqlx::Error> {
+    let backend = tx.backend();
+    list_query(backend, grant, f).fetch_all(tx).await
+}
+
+/// Loads one customer within the grant's scope; deleted ones only when asked.
+pub async fn get(tx: &mut Tx, grant: &Grant, id: i64, include_deleted: bool) -> Result<Option<CustomerDetail>, sqlx::Error> {
+    let mut q = sql(
+        "SELECT c.id, c.code, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.source, c.address, c.phone, c.email, \
+         c.website, c.tax_id, c.notes, c.owner_id, o.display_name AS owner_name, c.department_id, d.name AS department_name, \
+         d.path AS department_path, c.version, c.created_at, cb.display_name AS created_by_name, c.updated_at, \
+         ub.display_name AS updated_by_name, c.deleted_at \
+         FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
+         LEFT JOIN users cb ON cb.id = c.created_by LEFT JOIN users ub ON ub.id = c.updated_by WHERE c.id = ",
+    );
+    q.bind_i64(id);
+    if !include_deleted {
+        q.push(" AND c.deleted_at IS NULL");
+    }
+    grant.push_filter(&mut q, "c");
+    q.fetch_optional(tx).await
+}
+
+/// A user's department and its path (for scoping the records they own).
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct OwnerInfo {
+    pub id: i64,
+    pub department_id: Option<i64>,
+    pub department_path: Option<String>,
+}
+
+pub async fn owner_info(tx: &mut Tx, user_id: i64) -> Result<Option<OwnerInfo>, sqlx::Error> {
+    sql("SELECT u.id, u.department_id, d.path AS department_path FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = $1 AND u.active = $2")
+        .arg_i64(user_id)
+        .arg_bool(true)
+        .fetch_optional(tx)
+        .await
+}
+
+fn push_values(q: SqlBuilder, c: &ValidCustomer) -> SqlBuilder {
+    q.arg_opt_text(c.code.clone())
+        .arg_text(c.name.clone())
+        .arg_opt_text(c.short_name.clone())
+        .arg_text(c.kind.code())
+        .arg_text(c.status.code())
+        .arg_opt_text(c.industry.clone())
+        .arg_opt_text(c.region.clone())
+        .arg_opt_text(c.source.clone())
+        .arg_opt_text(c.address.clone())
+        .arg_opt_text(c.phone.clone())
+        .arg_opt_text(c.email.clone())
+        .arg_opt_text(c.website.clone())
+        .arg_opt_text(c.tax_id.clone())
+        .arg_opt_text(c.notes.clone())
+}
+
+pub async fn insert(tx: &mut Tx, c: &ValidCustomer, owner: &OwnerInfo, actor: i64, now: i64) -> Result<i64, sqlx::Error> {
+    push_values(
+        sql("INSERT INTO customers (code, name, short_name, kind, status, industry, region, source, address, phone, email, website, tax_id, notes, \
+             owner_id, department_id, version, created_at, created_by, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $17, $18) RETURNING id"),
+        c,
+    )
+    .arg_i64(owner.id)
+    .arg_opt_i64(owner.department_id)
+    .arg_i64(now)
+    .arg_i64(actor)
+    .fetch_i64(tx)
+    .await
+}
+
+/// Updates when `version` still matches; returns false on a stale version.
+pub async fn update(tx: &mut Tx, id: i64, version: i64, c: &ValidCustomer, owner: &OwnerInfo, actor: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let n = push_values(
+        sql("UPDATE customers SET code = $1, name = $2, short_name = $3, kind = $4, status = $5, industry = $6, region = $7, source = $8, \
+             address = $9, phone = $10, email = $11, website = $12, tax_id = $13, notes = $14, owner_id = $15, department_id = $16, \
+             version = version + 1, updated_at = $17, updated_by = $18 \
+             WHERE id = $19 AND version = $20 AND deleted_at IS NULL"),
+        c,
+    )
+    .arg_i64(owner.id)
+    .arg_opt_i64(owner.department_id)
+    .arg_i64(now)
+    .arg_i64(actor)
+    .arg_i64(id)
+    .arg_i64(version)
+    .execute(tx)
+    .await?;
+    Ok(n == 1)
+}
+
+/// Marks deleted (or restores when `deleted_at` is None) if `version` matches.
+pub async fn set_deleted(tx: &mut Tx, id: i64, version: i64, deleted_at: Option<i64>, actor: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let n = sql("UPDATE customers SET deleted_at = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
+        .arg_opt_i64(deleted_at)
+        .arg_i64(now)
+        .arg_i64(actor)
+        .arg_i64(id)
+        .arg_i64(version)
+        .execute(tx)
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn owner_options(tx: &mut Tx) -> Result<Vec<OwnerOption>, sqlx::Error> {
+    sql("SELECT id, display_name FROM users WHERE active = $1 ORDER BY display_name, id").arg_bool(true).fetch_all(tx).await
+}

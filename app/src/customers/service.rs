@@ -1,0 +1,233 @@
+//! Customer business rules: scope checks, ownership, optimistic locking, soft delete, audit.
+use crate::customers::repo::{self, ListFilter, OwnerInfo};
+use crate::customers::types::*;
+use crate::platform::audit::{self, AuditEntry};
+use crate::platform::authz::{authorize, Action, CurrentUser, Entity};
+use crate::platform::db::Db;
+use crate::platform::error::{AppError, AppResult};
+use crate::platform::time::now_ms;
+
+/// Raw list parameters as they arrive from the URL.
+#[derive(Clone, Debug, Default)]
+pub struct ListParams {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub owner: Option<i64>,
+    pub sort: Option<String>,
+    pub after: Option<String>,
+}
+
+impl ListParams {
+    /// Unknown values are rejected rather than silently ignored.
+    pub fn parse(&self) -> AppResult<ListFilter> {
+        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => Some(CustomerStatus::from_code(s).ok_or_else(|| AppError::validation("status", "validation.invalid_choice"))?),
+            None => None,
+        };
+        let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => SortKey::from_code(s).ok_or_else(|| AppError::validation("sort", "validation.invalid_choice"))?,
+            None => SortKey::default(),
+        };
+        let after = match self.after.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => Some(Cursor::decode(s).ok_or_else(|| AppError::validation("after", "validation.invalid_choice"))?),
+            None => None,
+        };
+        let search = self.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect());
+        Ok(ListFilter { search, status, owner_id: self.owner, sort, after, limit: PAGE_SIZE + 1 })
+    }
+}
+
+#[tracing::instrument(skip(db, user), fields(user = user.id))]
+pub async fn list_customers(db: &Db, user: &CurrentUser, params: &ListParams) -> AppResult<CustomerPage> {
+    let grant = authorize(user, Entity::Customer, Action::View)?;
+    let filter = params.parse()?;
+    let mut tx = db.read().await?;
+    let mut rows = repo::list(&mut tx, &grant, &filter).await?;
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|r| match filter.sort {
+            SortKey::UpdatedDesc => Cursor::Time(r.updated_at, r.id).encode(),
+            SortKey::CreatedDesc => Cursor::Time(r.created_at, r.id).encode(),
+            SortKey::NameAsc => Cursor::Name(r.name.clone(), r.id).encode(),
+        })
+    } else {
+        None
+    };
+    Ok(CustomerPage { rows, next })
+}
+
+/// Loads a customer the user may see, with what they may do to it.
+#[tracing::instrument(skip(db, user), fields(user = user.id))]
+pub async fn get_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult<CustomerDetail> {
+    let grant = authorize(user, Entity::Customer, Action::View)?;
+    let mut tx = db.read().await?;
+    // A deleted customer stays visible to whoever may restore it, so undo works from its page.
+    let include_deleted = authorize(user, Entity::Customer, Action::Delete).is_ok();
+    let mut c = repo::get(&mut tx, &grant, id, include_deleted).await?.ok_or(AppError::NotFound)?;
+    let reaches = |action| {
+        authorize(user, Entity::Customer, action)
+            .map(|g| g.reaches(c.owner_id, c.department_path.as_deref(), c.department_id))
+            .unwrap_or(false)
+    };
+    c.can_edit = reaches(Action::Edit);
+    c.can_delete = reaches(Action::Delete);
+    c.can_assign = reaches(Action::Assign);
+    if c.deleted_at.is_some() && !c.can_delete {
+        return Err(AppError::NotFound);
+    }
+    Ok(c)
+}
+
+/// Resolves the owner for a create or update, enforcing the Assign permission
+/// whenever the owner is someone other than the acting user or the current owner.
+async fn resolve_owner(
+    tx: &mut crate::platform::db::Tx,
+    user: &CurrentUser,
+    requested: Option<i64>,
+    current: Option<i64>,
+) -> AppResult<OwnerInfo> {
+    let owner_id = requested.or(current).unwrap_or(user.id);
+    let info = repo::owner_info(tx, owner_id).await?.ok_or_else(|| AppError::validation("owner_id", "validation.invalid_choice"))?;
+    let unchanged = current == Some(owner_id) || (current.is_none() && owner_id == user.id);
+    if !unchanged {
+        let grant = authorize(user, Entity::Customer, Action::Assign)?;
+        if !grant.reaches(Some(info.id), info.department_path.as_deref(), info.department_id) {
+            return Err(AppError::validation("owner_id", "validation.owner_out_of_scope"));
+        }
+    }
+    Ok(info)
+}
+
+#[tracing::instrument(skip(db, user, input), fields(user = user.id))]
+pub async fn create_customer(db: &Db, user: &CurrentUser, input: &CustomerInput) -> AppResult<i64> {
+    authorize(user, Entity::Customer, Action::Create)?;
+    let valid = input.validate().map_err(AppError::Validation)?;
+    let mut tx = db.write().await?;
+    let owner = resolve_owner(&mut tx, user, input.owner_id, None).await?;
+    let now = now_ms();
+    let id = repo::insert(&mut tx, &valid, &owner, user.id, now).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "create").on("customer", id).summary(valid.name.clone()).after(&valid),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves an edit made against `version`; `Conflict` if someone saved in between.
+#[tracing::instrument(skip(db, user, input), fields(user = user.id))]
+pub async fn update_customer(db: &Db, user: &CurrentUser, id: i64, version: i64, input: &CustomerInput) -> AppResult<CustomerDetail> {
+    let grant = authorize(user, Entity::Customer, Action::Edit)?;
+    let valid = input.validate().map_err(AppError::Validation)?;
+    let mut tx = db.write().await?;
+    let before = repo::get(&mut tx, &grant, id, false).await?.ok_or(AppError::NotFound)?;
+    if before.version != version {
+        return Err(AppError::Conflict);
+    }
+    let owner = resolve_owner(&mut tx, user, input.owner_id, before.owner_id).await?;
+    let now = now_ms();
+    if !repo::update(&mut tx, id, version, &valid, &owner, user.id, now).await? {
+        return Err(AppError::Conflict);
+    }
+    let mut after = before.to_input();
+    after.owner_id = Some(owner.id);
+    let changed = changed_fields(&before.to_input(), &{
+        let mut i = input.clone();
+        i.owner_id = Some(owner.id);
+        normalise(&valid, &mut i);
+        i
+    });
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "update")
+            .on("customer", id)
+            .summary(format!("{}: {}", valid.name, changed.join(", ")))
+            .before(before.to_input())
+            .after(&valid),
+    )
+    .await?;
+    tx.commit().await?;
+    get_customer(db, user, id).await
+}
+
+/// The validated values written back into input form, so audit diffs compare like with like.
+fn normalise(v: &ValidCustomer, i: &mut CustomerInput) {
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    i.name = v.name.clone();
+    i.short_name = s(&v.short_name);
+    i.kind = v.kind.code().into();
+    i.code = s(&v.code);
+    i.status = v.status.code().into();
+    i.industry = s(&v.industry);
+    i.region = s(&v.region);
+    i.source = s(&v.source);
+    i.address = s(&v.address);
+    i.phone = s(&v.phone);
+    i.email = s(&v.email);
+    i.website = s(&v.website);
+    i.tax_id = s(&v.tax_id);
+    i.notes = s(&v.notes);
+}
+
+fn changed_fields(a: &CustomerInput, b: &CustomerInput) -> Vec<&'static str> {
+    let pairs: [(&'static str, bool); 15] = [
+        ("name", a.name != b.name),
+        ("short_name", a.short_name != b.short_name),
+        ("kind", a.kind != b.kind),
+        ("code", a.code != b.code),
+        ("status", a.status != b.status),
+        ("industry", a.industry != b.industry),
+        ("region", a.region != b.region),
+        ("source", a.source != b.source),
+        ("address", a.address != b.address),
+        ("phone", a.phone != b.phone),
+        ("email", a.email != b.email),
+        ("website", a.website != b.website),
+        ("tax_id", a.tax_id != b.tax_id),
+        ("notes", a.notes != b.notes),
+        ("owner_id", a.owner_id != b.owner_id),
+    ];
+    pairs.into_iter().filter(|p| p.1).map(|p| p.0).collect()
+}
+
+/// Soft-deletes; the record stays restorable from its page and the audit log.
+#[tracing::instrument(skip(db, user), fields(user = user.id))]
+pub async fn delete_customer(db: &Db, user: &CurrentUser, id: i64, version: i64) -> AppResult<()> {
+    let grant = authorize(user, Entity::Customer, Action::Delete)?;
+    let mut tx = db.write().await?;
+    let before = repo::get(&mut tx, &grant, id, false).await?.ok_or(AppError::NotFound)?;
+    if !repo::set_deleted(&mut tx, id, version, Some(now_ms()), user.id, now_ms()).await? {
+        return Err(AppError::Conflict);
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "delete").on("customer", id).summary(before.name.clone()).before(before.to_input()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip(db, user), fields(user = user.id))]
+pub async fn restore_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult<CustomerDetail> {
+    let grant = authorize(user, Entity::Customer, Action::Delete)?;
+    let mut tx = db.write().await?;
+    let c = repo::get(&mut tx, &grant, id, true).await?.ok_or(AppError::NotFound)?;
+    if c.deleted_at.is_none() {
+        return get_customer(db, user, id).await;
+    }
+    if !repo::set_deleted(&mut tx, id, c.version, None, user.id, now_ms()).await? {
+        return Err(AppError::Conflict);
+    }
+    audit::record(&mut tx, AuditEntry::by(Some(user.id), &user.display_name, "restore").on("customer", id).summary(c.name.clone())).await?;
+    tx.commit().await?;
+    get_customer(db, user, id).await
+}
+
+/// Users who may be picked as owner; only offered to those who may assign.
+pub async fn owner_options(db: &Db, user: &CurrentUser) -> AppResult<Vec<OwnerOption>> {
+    authorize(user, Entity::Customer, Action::View)?;
+    let mut tx = db.read().await?;
+    Ok(repo::owner_options(&mut tx).await?)
+}

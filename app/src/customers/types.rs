@@ -1,0 +1,412 @@
+//! Customer wire types and the validation that turns form input into a `ValidCustomer`.
+//! The same limits drive the server check and the inputs' `maxlength` attributes.
+use crate::platform::error::FieldError;
+use serde::{Deserialize, Serialize};
+
+pub const NAME_MAX: usize = 200;
+pub const SHORT_NAME_MAX: usize = 50;
+pub const CODE_MAX: usize = 50;
+pub const TEXT_MAX: usize = 100;
+pub const ADDRESS_MAX: usize = 300;
+pub const PHONE_MAX: usize = 40;
+pub const EMAIL_MAX: usize = 254;
+pub const WEBSITE_MAX: usize = 200;
+pub const TAX_ID_MAX: usize = 30;
+pub const NOTES_MAX: usize = 4000;
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CustomerKind {
+    Company,
+    Individual,
+}
+
+impl CustomerKind {
+    pub const ALL: [CustomerKind; 2] = [CustomerKind::Company, CustomerKind::Individual];
+    pub fn code(self) -> &'static str {
+        match self {
+            CustomerKind::Company => "company",
+            CustomerKind::Individual => "individual",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// Lifecycle status (C2). Until orders exist (issue 3 derives it from transactions) it is set by hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CustomerStatus {
+    Potential,
+    Transacting,
+    Dormant,
+    Lost,
+}
+
+impl CustomerStatus {
+    pub const ALL: [CustomerStatus; 4] = [CustomerStatus::Potential, CustomerStatus::Transacting, CustomerStatus::Dormant, CustomerStatus::Lost];
+    pub fn code(self) -> &'static str {
+        match self {
+            CustomerStatus::Potential => "potential",
+            CustomerStatus::Transacting => "transacting",
+            CustomerStatus::Dormant => "dormant",
+            CustomerStatus::Lost => "lost",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// Raw form input, exactly as typed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerInput {
+    pub name: String,
+    pub short_name: String,
+    pub kind: String,
+    pub code: String,
+    pub status: String,
+    pub industry: String,
+    pub region: String,
+    pub source: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub tax_id: String,
+    pub notes: String,
+    /// `None` keeps the current owner (or makes the creator the owner).
+    pub owner_id: Option<i64>,
+}
+
+/// A customer that passed validation; it cannot hold invalid data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValidCustomer {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: CustomerKind,
+    pub code: Option<String>,
+    pub status: CustomerStatus,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub source: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub tax_id: Option<String>,
+    pub notes: Option<String>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn check_len(errors: &mut Vec<FieldError>, field: &str, v: &Option<String>, max: usize) {
+    if v.as_ref().is_some_and(|s| s.chars().count() > max) {
+        errors.push(FieldError::new(field, "validation.too_long"));
+    }
+}
+
+pub fn is_valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+}
+
+pub fn is_valid_phone(s: &str) -> bool {
+    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+    digits >= 5 && s.chars().all(|c| c.is_ascii_digit() || " +-()#".contains(c) || c == '转')
+}
+
+pub fn is_valid_website(s: &str) -> bool {
+    let host = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or(s);
+    let host = host.split('/').next().unwrap_or("");
+    host.contains('.') && !host.starts_with('.') && !host.ends_with('.') && !s.chars().any(char::is_whitespace)
+}
+
+impl CustomerInput {
+    pub fn validate(&self) -> Result<ValidCustomer, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errors.push(FieldError::new("name", "validation.required"));
+        } else if name.chars().count() > NAME_MAX {
+            errors.push(FieldError::new("name", "validation.too_long"));
+        }
+        let kind = CustomerKind::from_code(self.kind.trim()).unwrap_or_else(|| {
+            errors.push(FieldError::new("kind", "validation.invalid_choice"));
+            CustomerKind::Company
+        });
+        let status = if self.status.trim().is_empty() {
+            CustomerStatus::Potential
+        } else {
+            CustomerStatus::from_code(self.status.trim()).unwrap_or_else(|| {
+                errors.push(FieldError::new("status", "validation.invalid_choice"));
+                CustomerStatus::Potential
+            })
+        };
+        let short_name = opt(&self.short_name);
+        check_len(&mut errors, "short_name", &short_name, SHORT_NAME_MAX);
+        let code = opt(&self.code);
+        check_len(&mut errors, "code", &code, CODE_MAX);
+        if code.as_ref().is_some_and(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')) {
+            errors.push(FieldError::new("code", "validation.code_chars"));
+        }
+        let industry = opt(&self.industry);
+        check_len(&mut errors, "industry", &industry, TEXT_MAX);
+        let region = opt(&self.region);
+        check_len(&mut errors, "region", &region, TEXT_MAX);
+        let source = opt(&self.source);
+        check_len(&mut errors, "source", &source, TEXT_MAX);
+        let address = opt(&self.address);
+        check_len(&mut errors, "address", &address, ADDRESS_MAX);
+        let phone = opt(&self.phone);
+        if let Some(p) = &phone {
+            if p.chars().count() > PHONE_MAX {
+                errors.push(FieldError::new("phone", "validation.too_long"));
+            } else if !is_valid_phone(p) {
+                errors.push(FieldError::new("phone", "validation.phone"));
+            }
+        }
+        let email = opt(&self.email).map(|e| e.to_lowercase());
+        if let Some(e) = &email {
+            if e.chars().count() > EMAIL_MAX {
+                errors.push(FieldError::new("email", "validation.too_long"));
+            } else if !is_valid_email(e) {
+                errors.push(FieldError::new("email", "validation.email"));
+            }
+        }
+        let website = opt(&self.website);
+        if let Some(w) = &website {
+            if w.chars().count() > WEBSITE_MAX {
+                errors.push(FieldError::new("website", "validation.too_long"));
+            } else if !is_valid_website(w) {
+                errors.push(FieldError::new("website", "validation.website"));
+            }
+        }
+        let tax_id = opt(&self.tax_id).map(|t| t.to_uppercase());
+        if let Some(t) = &tax_id {
+            let n = t.chars().count();
+            if !(8..=TAX_ID_MAX).contains(&n) || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+                errors.push(FieldError::new("tax_id", "validation.tax_id"));
+            }
+        }
+        let notes = opt(&self.notes);
+        check_len(&mut errors, "notes", &notes, NOTES_MAX);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ValidCustomer { name, short_name, kind, code, status, industry, region, source, address, phone, email, website, tax_id, notes })
+    }
+}
+
+/// One row of the customer list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CustomerRow {
+    pub id: i64,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub phone: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A page of the list and the cursor for the next one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    pub rows: Vec<CustomerRow>,
+    pub next: Option<String>,
+}
+
+/// The full record for the detail and edit pages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CustomerDetail {
+    pub id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub source: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub tax_id: Option<String>,
+    pub notes: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    #[serde(skip)]
+    pub department_path: Option<String>,
+    pub version: i64,
+    pub created_at: i64,
+    pub created_by_name: Option<String>,
+    pub updated_at: i64,
+    pub updated_by_name: Option<String>,
+    pub deleted_at: Option<i64>,
+    /// Whether the viewer may edit / delete / reassign this record (filled in by the service).
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub can_edit: bool,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub can_delete: bool,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub can_assign: bool,
+}
+
+impl CustomerDetail {
+    /// The form input that reproduces this record, for the edit page.
+    pub fn to_input(&self) -> CustomerInput {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        CustomerInput {
+            name: self.name.clone(),
+            short_name: s(&self.short_name),
+            kind: self.kind.clone(),
+            code: s(&self.code),
+            status: self.status.clone(),
+            industry: s(&self.industry),
+            region: s(&self.region),
+            source: s(&self.source),
+            address: s(&self.address),
+            phone: s(&self.phone),
+            email: s(&self.email),
+            website: s(&self.website),
+            tax_id: s(&self.tax_id),
+            notes: s(&self.notes),
+            owner_id: self.owner_id,
+        }
+    }
+}
+
+/// A user who can own customers, for the owner picker and filter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OwnerOption {
+    pub id: i64,
+    pub display_name: String,
+}
+
+/// List sort orders; each has a matching index and keyset cursor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    #[default]
+    UpdatedDesc,
+    CreatedDesc,
+    NameAsc,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 3] = [SortKey::UpdatedDesc, SortKey::CreatedDesc, SortKey::NameAsc];
+    pub fn code(self) -> &'static str {
+        match self {
+            SortKey::UpdatedDesc => "updated",
+            SortKey::CreatedDesc => "created",
+            SortKey::NameAsc => "name",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// Keyset cursor: the sort key and id of the last row shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    Time(i64, i64),
+    Name(String, i64),
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        match self {
+            Cursor::Time(t, id) => format!("t.{t}.{id}"),
+            Cursor::Name(n, id) => format!("n.{id}.{n}"),
+        }
+    }
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (kind, rest) = s.split_once('.')?;
+        let (a, b) = rest.split_once('.')?;
+        match kind {
+            "t" => Some(Cursor::Time(a.parse().ok()?, b.parse().ok()?)),
+            "n" => Some(Cursor::Name(b.to_string(), a.parse().ok()?)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str) -> CustomerInput {
+        CustomerInput { name: name.into(), kind: "company".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_name_is_enough() {
+        let v = input("  北京天度网络科技有限公司 ").validate().unwrap();
+        assert_eq!(v.name, "北京天度网络科技有限公司");
+        assert_eq!(v.status, CustomerStatus::Potential);
+        assert_eq!(v.phone, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let mut i = input(" ");
+        i.email = "not-an-email".into();
+        i.phone = "call me".into();
+        i.website = "nowhere".into();
+        i.tax_id = "123".into();
+        i.kind = "robot".into();
+        i.code = "C 1".into();
+        let errs = i.validate().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        for f in ["name", "email", "phone", "website", "tax_id", "kind", "code"] {
+            assert!(fields.contains(&f), "{f} missing from {fields:?}");
+        }
+    }
+
+    #[test]
+    fn accepts_real_world_contact_details() {
+        let mut i = input("天度网络（北京）科技有限公司");
+        i.email = "Sales@TianDu.com.cn".into();
+        i.phone = "+86 (010) 6552-8888 转 123".into();
+        i.website = "https://www.tiandu.com.cn/about".into();
+        i.tax_id = "91110105mA01abcd2x".into();
+        let v = i.validate().unwrap();
+        assert_eq!(v.email.as_deref(), Some("sales@tiandu.com.cn"));
+        assert_eq!(v.tax_id.as_deref(), Some("91110105MA01ABCD2X"));
+    }
+
+    #[test]
+    fn length_limits_count_characters_not_bytes() {
+        assert!(input(&"客".repeat(NAME_MAX)).validate().is_ok());
+        assert!(input(&"客".repeat(NAME_MAX + 1)).validate().is_err());
+    }
+
+    #[test]
+    fn cursors_round_trip_including_dots_in_names() {
+        for c in [Cursor::Time(1_700_000_000_000, 42), Cursor::Name("A.B. 有限公司".into(), 7)] {
+            assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        }
+        assert_eq!(Cursor::decode("garbage"), None);
+        assert_eq!(Cursor::decode("t.x.1"), None);
+    }
+}

@@ -1,0 +1,82 @@
+//! The CRM application: pages, server functions and business modules,
+//! compiled for the server (`ssr`) and for the browser (`hydrate`).
+#![recursion_limit = "512"]
+
+pub mod account;
+pub mod admin;
+pub mod customers;
+pub mod platform;
+pub mod ui;
+
+use account::types::SessionInfo;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+use platform::i18n::I18n;
+
+/// The HTML document around the app (rendered on the server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let lang = account::api::request_locale().code();
+    #[cfg(not(feature = "ssr"))]
+    let lang = "zh-CN";
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#1e40af"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session = Resource::new_blocking(|| (), |_| account::api::get_session_info());
+    view! {
+        <Stylesheet id="leptos" href="/pkg/crm.css"/>
+        <Router>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = session.await.unwrap_or_default();
+                    view! { <Root info/> }
+                })}
+            </Suspense>
+        </Router>
+    }
+}
+
+#[component]
+fn Root(info: SessionInfo) -> impl IntoView {
+    let t = I18n(info.locale);
+    provide_context(t);
+    provide_context(info);
+    view! {
+        <Title text=t.t("app.name")/>
+        <Routes fallback=|| view! { <ui::NotFound/> }>
+            <Route path=path!("/login") view=account::pages::LoginPage/>
+            <ParentRoute path=path!("") view=ui::AppShell>
+                <Route path=path!("") view=|| view! { <Redirect path="/customers"/> }/>
+                <Route path=path!("customers") view=customers::pages::CustomerListPage/>
+                <Route path=path!("customers/new") view=customers::pages::NewCustomerPage/>
+                <Route path=path!("customers/:id") view=customers::pages::CustomerDetailPage/>
+                <Route path=path!("customers/:id/edit") view=customers::pages::EditCustomerPage/>
+                <Route path=path!("account") view=account::pages::AccountPage/>
+                <Route path=path!("admin/users") view=admin::pages::UsersPage/>
+                <Route path=path!("admin/departments") view=admin::pages::DepartmentsPage/>
+                <Route path=path!("admin/roles") view=admin::pages::RolesPage/>
+                <Route path=path!("admin/audit") view=admin::pages::AuditPage/>
+            </ParentRoute>
+        </Routes>
+    }
+}

@@ -1,0 +1,13 @@
+//! What every module shares.
+pub mod audit_types;
+pub mod authz;
+pub mod error;
+pub mod i18n;
+pub mod time;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod request;

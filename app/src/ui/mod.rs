@@ -1,0 +1,352 @@
+//! Reusable components: layout shell, form fields, banners.
+use crate::account::types::SessionInfo;
+use crate::platform::authz::{Action, Entity};
+use crate::platform::error::AppError;
+use crate::platform::i18n::{use_i18n, I18n, Locale};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+pub fn use_session() -> SessionInfo {
+    use_context::<SessionInfo>().unwrap_or_default()
+}
+
+/// Whether the signed-in user holds `entity × action` at any scope.
+pub fn can(entity: Entity, action: Action) -> bool {
+    use_session().me.map(|m| m.permissions.can(entity, action)).unwrap_or(false)
+}
+
+/// The translated message for an error, with the request id for internal errors.
+pub fn error_text(t: I18n, e: &AppError) -> String {
+    match e {
+        AppError::Internal { request_id } => format!("{} ({})", t.t(e.message_key()), request_id),
+        AppError::RateLimited { retry_after_secs } => t.t_args(e.message_key(), &[("minutes", ((retry_after_secs + 59) / 60).to_string())]),
+        _ => t.t(e.message_key()),
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Formats a UTC millisecond time in the user's display offset.
+pub fn fmt_time(ms: i64) -> String {
+    crate::platform::time::format_ms(ms, use_session().tz_offset_minutes)
+}
+
+/// Red banner for a failed request.
+#[component]
+pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_i18n();
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">
+                    {error_text(t, &e)}
+                </div>
+            }
+        })
+    }
+}
+
+/// A labelled text input with its validation message underneath.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] max_len: Option<usize>,
+    #[prop(optional)] required: bool,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id class="text-sm font-medium text-slate-700">
+                {label}
+                {required.then(|| view! { <span class="text-red-600" aria-hidden="true">" *"</span> })}
+            </label>
+            <input
+                id=id
+                name=id
+                type=input_type
+                class="min-h-11 rounded-md border border-slate-300 px-3 py-2 text-base focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200 aria-[invalid=true]:border-red-500"
+                maxlength=max_len.map(|m| m.to_string())
+                required=required
+                autocomplete=autocomplete
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=err_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p id=err_id class="min-h-5 text-sm text-red-600">
+                {move || error.get().map(|code| t.t(&code))}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled multi-line input.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] max_len: Option<usize>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id class="text-sm font-medium text-slate-700">{label}</label>
+            <textarea
+                id=id
+                name=id
+                rows="4"
+                class="rounded-md border border-slate-300 px-3 py-2 text-base focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
+                maxlength=max_len.map(|m| m.to_string())
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=err_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <p id=err_id class="min-h-5 text-sm text-red-600">
+                {move || error.get().map(|code| t.t(&code))}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled select over `(value, label)` options.
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id class="text-sm font-medium text-slate-700">{label}</label>
+            <select
+                id=id
+                name=id
+                class="min-h-11 rounded-md border border-slate-300 bg-white px-3 py-2 text-base"
+                aria-describedby=err_id.clone()
+                on:change=move |ev| value.set(event_target_value(&ev))
+                prop:value=move || value.get()
+            >
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let v2 = v.clone();
+                        view! { <option value=v selected=move || value.get() == v2>{l}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p id=err_id class="min-h-5 text-sm text-red-600">
+                {move || error.get().map(|code| t.t(&code))}
+            </p>
+        </div>
+    }
+}
+
+pub const BTN_PRIMARY: &str = "inline-flex min-h-11 items-center justify-center rounded-md bg-blue-700 px-4 py-2 text-base font-medium text-white hover:bg-blue-800 disabled:opacity-60";
+pub const BTN_SECONDARY: &str = "inline-flex min-h-11 items-center justify-center rounded-md border border-slate-300 bg-white px-4 py-2 text-base font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60";
+pub const BTN_DANGER: &str = "inline-flex min-h-11 items-center justify-center rounded-md bg-red-700 px-4 py-2 text-base font-medium text-white hover:bg-red-800 disabled:opacity-60";
+
+/// Forms posting to the server's language switch; work before and without hydration.
+#[component]
+pub fn LanguageSwitcher() -> impl IntoView {
+    let t = use_i18n();
+    let location = use_location();
+    let next = move || {
+        let search = location.search.get();
+        let search = search.trim_start_matches('?');
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        }
+    };
+    view! {
+        <form method="post" action="/auth/locale" class="flex items-center gap-1" aria-label=t.t("nav.language")>
+            <input type="hidden" name="next" prop:value=next/>
+            {Locale::ALL
+                .into_iter()
+                .map(|l| {
+                    let current = l == t.locale();
+                    view! {
+                        <button
+                            type="submit"
+                            name="locale"
+                            value=l.code()
+                            lang=l.code()
+                            aria-pressed=current.to_string()
+                            class=if current {
+                                "min-h-11 rounded px-2 text-sm font-semibold text-blue-800 underline"
+                            } else {
+                                "min-h-11 rounded px-2 text-sm text-slate-600 hover:text-blue-800"
+                            }
+                        >
+                            {l.native_name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </form>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct NavItem {
+    href: &'static str,
+    key: &'static str,
+    icon: &'static str,
+}
+
+fn nav_items() -> Vec<NavItem> {
+    let mut items = Vec::new();
+    if can(Entity::Customer, Action::View) {
+        items.push(NavItem { href: "/customers", key: "nav.customers", icon: "👥" });
+    }
+    if can(Entity::Customer, Action::Create) {
+        items.push(NavItem { href: "/customers/new", key: "nav.new_customer", icon: "➕" });
+    }
+    if can(Entity::User, Action::View) {
+        items.push(NavItem { href: "/admin/users", key: "nav.users", icon: "🧑‍💼" });
+    }
+    if can(Entity::Department, Action::View) {
+        items.push(NavItem { href: "/admin/departments", key: "nav.departments", icon: "🏢" });
+    }
+    if can(Entity::Role, Action::View) {
+        items.push(NavItem { href: "/admin/roles", key: "nav.roles", icon: "🔐" });
+    }
+    if can(Entity::AuditLog, Action::View) {
+        items.push(NavItem { href: "/admin/audit", key: "nav.audit", icon: "📜" });
+    }
+    items.push(NavItem { href: "/account", key: "nav.account", icon: "⚙️" });
+    items
+}
+
+/// Layout for signed-in pages: sidebar on desktop, bottom navigation on phones.
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let t = use_i18n();
+    let session = use_session();
+    let me = session.me.clone();
+    let items = nav_items();
+    // Phones get the four most used destinations; the rest stay reachable from Account.
+    let bottom_view = items
+        .clone()
+        .into_iter()
+        .filter(|i| matches!(i.href, "/customers" | "/customers/new" | "/admin/users" | "/account"))
+        .map(|i| {
+            view! {
+                <A href=i.href attr:class="flex min-h-14 flex-1 flex-col items-center justify-center gap-0.5 text-xs text-slate-700 aria-[current=page]:text-blue-800 aria-[current=page]:font-semibold">
+                    <span aria-hidden="true" class="text-lg">{i.icon}</span>
+                    <span>{t.t(i.key)}</span>
+                </A>
+            }
+        })
+        .collect_view();
+    let side_view = items
+        .into_iter()
+        .map(|i| {
+            view! {
+                <A href=i.href attr:class="flex min-h-11 items-center gap-3 rounded-md px-3 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-blue-50 aria-[current=page]:font-semibold aria-[current=page]:text-blue-800">
+                    <span aria-hidden="true">{i.icon}</span>
+                    <span>{t.t(i.key)}</span>
+                </A>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="min-h-screen bg-slate-50 text-slate-900">
+            <header class="sticky top-0 z-20 flex items-center justify-between gap-2 border-b border-slate-200 bg-white px-3 py-1 md:px-6">
+                <A href="/customers" attr:class="flex min-h-11 items-center text-lg font-bold text-blue-800">
+                    {t.t("app.name")}
+                </A>
+                <div class="flex items-center gap-2">
+                    <div class="hidden sm:block">
+                        <LanguageSwitcher/>
+                    </div>
+                    <span class="hidden text-sm text-slate-600 md:inline" data-testid="current-user">
+                        {me.as_ref().map(|m| m.display_name.clone())}
+                    </span>
+                    <form method="post" action="/auth/logout">
+                        <button type="submit" class="min-h-11 rounded-md px-3 text-sm text-slate-700 hover:bg-slate-100">
+                            {t.t("nav.logout")}
+                        </button>
+                    </form>
+                </div>
+            </header>
+            <div class="flex">
+                <nav aria-label=t.t("nav.main") class="sticky top-14 hidden h-[calc(100vh-3.5rem)] w-56 shrink-0 flex-col gap-1 border-r border-slate-200 bg-white p-3 md:flex">
+                    {side_view}
+                </nav>
+                <main class="min-w-0 flex-1 px-3 pb-24 pt-4 md:px-8 md:pb-8">
+                    <Outlet/>
+                </main>
+            </div>
+            <nav aria-label=t.t("nav.bottom") class="fixed inset-x-0 bottom-0 z-20 flex border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden">
+                {bottom_view}
+            </nav>
+        </div>
+    }
+}
+
+/// Page heading with optional actions on the right.
+#[component]
+pub fn PageHeader(#[prop(into)] title: String, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+    view! {
+        <div class="mb-4 flex flex-wrap items-center justify-between gap-3">
+            <h1 class="text-xl font-bold md:text-2xl">{title}</h1>
+            <div class="flex flex-wrap gap-2">{children.map(|c| c())}</div>
+        </div>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let t = use_i18n();
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <div class="mx-auto max-w-md py-16 text-center">
+            <h1 class="text-2xl font-bold">{t.t("error.not_found")}</h1>
+            <A href="/customers" attr:class="mt-4 inline-block text-blue-700 underline">{t.t("nav.customers")}</A>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_encode;
+
+    #[test]
+    fn encodes_chinese_and_reserved_characters() {
+        assert_eq!(url_encode("天度"), "%E5%A4%A9%E5%BA%A6");
+        assert_eq!(url_encode("a b&c=d"), "a%20b%26c%3Dd");
+        assert_eq!(url_encode("safe-_.~"), "safe-_.~");
+    }
+}

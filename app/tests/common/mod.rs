@@ -1,0 +1,104 @@
+//! Test harness: every scenario runs on a fresh SQLite file and a fresh PostgreSQL database.
+#![allow(dead_code)]
+use app::account::service::load_permissions;
+use app::admin::service::{create_department_as, create_user_as, Actor};
+use app::admin::types::UserInput;
+use app::customers::service as customers;
+use app::customers::types::CustomerInput;
+use app::platform::authz::CurrentUser;
+use app::platform::db::testing::TestDb;
+use app::platform::db::{sql, Db};
+use std::future::Future;
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// Runs `scenario` on SQLite, then on PostgreSQL (skipped with a message when unavailable outside CI).
+pub async fn on_both_databases<F, Fut>(scenario: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let sqlite = TestDb::sqlite().await;
+    scenario(sqlite.db.clone()).await;
+    sqlite.cleanup().await;
+    if let Some(pg) = TestDb::postgres().await {
+        scenario(pg.db.clone()).await;
+        pg.cleanup().await;
+    }
+}
+
+pub fn system() -> Actor {
+    Actor { id: None, name: "test".into() }
+}
+
+pub async fn department(db: &Db, name: &str, parent: Option<i64>) -> i64 {
+    create_department_as(db, &system(), name, parent).await.expect("department")
+}
+
+pub async fn user(db: &Db, username: &str, department: Option<i64>, role: &str) -> CurrentUser {
+    let input = UserInput {
+        username: username.into(),
+        display_name: format!("{username} name"),
+        email: String::new(),
+        department_id: department,
+        roles: vec![role.into()],
+        active: true,
+        password: PASSWORD.into(),
+    };
+    let id = create_user_as(db, &system(), &input).await.expect("user");
+    load_user(db, id).await
+}
+
+/// The user as the session middleware would load them.
+pub async fn load_user(db: &Db, id: i64) -> CurrentUser {
+    let mut tx = db.read().await.unwrap();
+    let (username, display_name, department_id, department_path): (String, String, Option<i64>, Option<String>) = sql(
+        "SELECT u.username, u.display_name, u.department_id, d.path FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = $1",
+    )
+    .arg_i64(id)
+    .fetch_one(&mut tx)
+    .await
+    .unwrap();
+    let permissions = load_permissions(&mut tx, id).await.unwrap();
+    CurrentUser { id, username, display_name, department_id, department_path, locale: None, permissions, session_id: String::new() }
+}
+
+pub fn customer_input(name: &str) -> CustomerInput {
+    CustomerInput { name: name.into(), kind: "company".into(), status: "potential".into(), ..Default::default() }
+}
+
+pub async fn customer(db: &Db, by: &CurrentUser, name: &str, owner: Option<i64>) -> i64 {
+    let mut input = customer_input(name);
+    input.owner_id = owner;
+    customers::create_customer(db, by, &input).await.expect("create customer")
+}
+
+/// A small company: HQ > Sales > {East, North}, HQ > Service, one user per role.
+pub struct Org {
+    pub admin: CurrentUser,
+    pub manager: CurrentUser,
+    pub alice: CurrentUser,
+    pub bob: CurrentUser,
+    pub carol: CurrentUser,
+    pub agent: CurrentUser,
+    pub engineer: CurrentUser,
+    pub service_dept: i64,
+}
+
+pub async fn org(db: &Db) -> Org {
+    let hq = department(db, "总公司", None).await;
+    let sales = department(db, "销售部", Some(hq)).await;
+    let east = department(db, "华东销售组", Some(sales)).await;
+    let north = department(db, "华北销售组", Some(sales)).await;
+    let service = department(db, "客户服务部", Some(hq)).await;
+    Org {
+        admin: user(db, "admin", None, "admin").await,
+        manager: user(db, "manager", Some(sales), "sales_manager").await,
+        alice: user(db, "alice", Some(east), "salesperson").await,
+        bob: user(db, "bob", Some(east), "salesperson").await,
+        carol: user(db, "carol", Some(north), "salesperson").await,
+        agent: user(db, "agent", Some(service), "service_agent").await,
+        engineer: user(db, "engineer", Some(service), "field_engineer").await,
+        service_dept: service,
+    }
+}

@@ -1,0 +1,159 @@
+//! Demo data (realistic, in Chinese) and synthetic benchmark data.
+use anyhow::Context;
+use app::admin::service::{create_department_as, create_user_as, Actor};
+use app::admin::types::UserInput;
+use app::customers::repo::{self, OwnerInfo};
+use app::customers::types::CustomerInput;
+use app::platform::audit::{self, AuditEntry};
+use app::platform::db::{sql, Db, SqlBuilder};
+use app::platform::time::now_ms;
+
+const DEMO_PASSWORD_DEFAULT: &str = "demo-pass-2026";
+
+struct DemoCustomer {
+    name: &'static str,
+    short: &'static str,
+    industry: &'static str,
+    region: &'static str,
+    source: &'static str,
+    status: &'static str,
+    phone: &'static str,
+}
+
+const CUSTOMERS: &[DemoCustomer] = &[
+    DemoCustomer { name: "北京天度网络科技有限公司", short: "天度网络", industry: "软件和信息技术服务", region: "北京", source: "展会", status: "transacting", phone: "010-6552 8888" },
+    DemoCustomer { name: "上海浦江精密机械股份有限公司", short: "浦江精机", industry: "通用设备制造", region: "上海", source: "老客户介绍", status: "transacting", phone: "021-5836 1200" },
+    DemoCustomer { name: "深圳前海云帆物流有限公司", short: "云帆物流", industry: "交通运输和仓储", region: "广东", source: "官网咨询", status: "potential", phone: "0755-2661 3300" },
+    DemoCustomer { name: "杭州西溪数字营销策划有限公司", short: "西溪数字", industry: "商务服务", region: "浙江", source: "电话营销", status: "potential", phone: "0571-8877 6655" },
+    DemoCustomer { name: "成都锦城医疗器械有限公司", short: "锦城医疗", industry: "医疗器械", region: "四川", source: "招投标", status: "transacting", phone: "028-8555 0101" },
+    DemoCustomer { name: "武汉光谷新能源科技有限公司", short: "光谷新能源", industry: "电气机械和器材", region: "湖北", source: "展会", status: "dormant", phone: "027-8771 2345" },
+    DemoCustomer { name: "南京金陵建设工程集团有限公司", short: "金陵建设", industry: "建筑业", region: "江苏", source: "老客户介绍", status: "transacting", phone: "025-8432 9000" },
+    DemoCustomer { name: "广州白云国际贸易有限公司", short: "白云贸易", industry: "批发和零售", region: "广东", source: "阿里巴巴", status: "lost", phone: "020-3622 7788" },
+    DemoCustomer { name: "苏州工业园区博瑞电子有限公司", short: "博瑞电子", industry: "计算机和电子设备", region: "江苏", source: "官网咨询", status: "transacting", phone: "0512-6258 3000" },
+    DemoCustomer { name: "青岛海岸食品股份有限公司", short: "海岸食品", industry: "食品制造", region: "山东", source: "展会", status: "potential", phone: "0532-8090 1166" },
+    DemoCustomer { name: "西安秦川航空零部件有限公司", short: "秦川航空", industry: "航空航天", region: "陕西", source: "招投标", status: "potential", phone: "029-8831 4567" },
+    DemoCustomer { name: "天度网络（北京）科技有限公司", short: "天度北京", industry: "软件和信息技术服务", region: "北京", source: "电话营销", status: "potential", phone: "010-8266 1234" },
+    DemoCustomer { name: "厦门鹭岛文化传媒有限公司", short: "鹭岛传媒", industry: "文化和娱乐", region: "福建", source: "微信", status: "dormant", phone: "0592-5566 778" },
+    DemoCustomer { name: "重庆山城汽车配件有限公司", short: "山城汽配", industry: "汽车制造", region: "重庆", source: "老客户介绍", status: "transacting", phone: "023-6789 0011" },
+    DemoCustomer { name: "长沙湘江教育咨询有限公司", short: "湘江教育", industry: "教育", region: "湖南", source: "官网咨询", status: "potential", phone: "0731-8456 2233" },
+    DemoCustomer { name: "天津滨海化工有限公司", short: "滨海化工", industry: "化学原料和制品", region: "天津", source: "招投标", status: "lost", phone: "022-2532 6688" },
+    DemoCustomer { name: "台北信義軟體股份有限公司", short: "信義軟體", industry: "软件和信息技术服务", region: "台湾", source: "展会", status: "potential", phone: "+886 2 2720 1234" },
+    DemoCustomer { name: "香港維港貿易有限公司", short: "維港貿易", industry: "批发和零售", region: "香港", source: "老客户介绍", status: "transacting", phone: "+852 2530 8888" },
+    DemoCustomer { name: "王建国", short: "", industry: "个人客户", region: "北京", source: "门店", status: "potential", phone: "138 0013 8000" },
+    DemoCustomer { name: "合肥科大讯达智能科技有限公司", short: "讯达智能", industry: "软件和信息技术服务", region: "安徽", source: "电话营销", status: "potential", phone: "0551-6533 1000" },
+];
+
+/// Departments, one user per built-in role, and customers spread across the sales team.
+pub async fn seed(db: &Db) -> anyhow::Result<()> {
+    let actor = Actor { id: None, name: "demo".to_string() };
+    let password = std::env::var("DEMO_PASSWORD").ok().filter(|p| p.len() >= 8).unwrap_or_else(|| DEMO_PASSWORD_DEFAULT.to_string());
+    let err = |e: app::platform::error::AppError| anyhow::anyhow!("{e:?}");
+    let hq = create_department_as(db, &actor, "总公司", None).await.map_err(err)?;
+    let sales = create_department_as(db, &actor, "销售部", Some(hq)).await.map_err(err)?;
+    let east = create_department_as(db, &actor, "华东销售组", Some(sales)).await.map_err(err)?;
+    let north = create_department_as(db, &actor, "华北销售组", Some(sales)).await.map_err(err)?;
+    let service = create_department_as(db, &actor, "客户服务部", Some(hq)).await.map_err(err)?;
+    let people = [
+        ("zhangwei", "张伟", sales, "sales_manager"),
+        ("lina", "李娜", east, "salesperson"),
+        ("wangfang", "王芳", north, "salesperson"),
+        ("liuyang", "刘洋", service, "service_agent"),
+        ("chenjie", "陈杰", service, "field_engineer"),
+    ];
+    let mut ids = Vec::new();
+    for (username, name, dept, role) in people {
+        let input = UserInput {
+            username: username.into(),
+            display_name: name.into(),
+            email: format!("{username}@example.cn"),
+            department_id: Some(dept),
+            roles: vec![role.into()],
+            active: true,
+            password: password.clone(),
+        };
+        ids.push(create_user_as(db, &actor, &input).await.map_err(err)?);
+    }
+    let owners = [(ids[1], east), (ids[2], north), (ids[0], sales)];
+    let mut tx = db.write().await?;
+    let now = now_ms();
+    for (i, c) in CUSTOMERS.iter().enumerate() {
+        let (owner, dept) = owners[i % owners.len()];
+        let input = CustomerInput {
+            name: c.name.into(),
+            short_name: c.short.into(),
+            kind: if c.short.is_empty() { "individual" } else { "company" }.into(),
+            status: c.status.into(),
+            industry: c.industry.into(),
+            region: c.region.into(),
+            source: c.source.into(),
+            phone: c.phone.into(),
+            ..Default::default()
+        };
+        let valid = input.validate().map_err(|e| anyhow::anyhow!("demo customer {} invalid: {e:?}", c.name))?;
+        let owner_info = OwnerInfo { id: owner, department_id: Some(dept), department_path: None };
+        // Spread creation times over the last weeks so sorting shows something.
+        let at = now - (i as i64) * 3_600_000 * 7;
+        let id = repo::insert(&mut tx, &valid, &owner_info, owner, at).await?;
+        audit::record(&mut tx, AuditEntry::with_meta(&Default::default(), None, "demo", "create").on("customer", id).summary(c.name).after(&valid)).await?;
+    }
+    tx.commit().await?;
+    println!("Demo data loaded: departments, users zhangwei (销售经理), lina and wangfang (销售员), liuyang (客服), chenjie (工程师); password: {password}");
+    Ok(())
+}
+
+const CITIES: &[&str] = &["北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉", "西安", "苏州", "天津", "重庆", "长沙", "青岛", "厦门", "合肥"];
+const WORDS: &[&str] = &["天度", "华信", "博瑞", "金桥", "远航", "恒通", "鼎盛", "瑞丰", "新锐", "宏达", "星辰", "海纳", "锦程", "卓越", "启明", "正泰"];
+const TRADES: &[&str] = &["网络科技", "精密机械", "国际贸易", "医疗器械", "物流", "建设工程", "食品", "电子", "新能源", "文化传媒", "教育咨询", "化工"];
+const STATUSES: &[&str] = &["potential", "transacting", "dormant", "lost"];
+
+/// Synthetic customers for benchmarks, inserted in large multi-row batches (not audited).
+pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
+    if count <= 0 {
+        anyhow::bail!("--count must be positive");
+    }
+    let mut tx = db.read().await?;
+    let owners: Vec<(i64, Option<i64>)> = sql("SELECT id, department_id FROM users WHERE active = $1 ORDER BY id")
+        .arg_bool(true)
+        .fetch_all(&mut tx)
+        .await
+        .context("reading users")?;
+    drop(tx);
+    if owners.is_empty() {
+        anyhow::bail!("create users first (crm seed-demo)");
+    }
+    let start = std::time::Instant::now();
+    let now = now_ms();
+    const BATCH: i64 = 400;
+    let mut done = 0;
+    while done < count {
+        let n = BATCH.min(count - done);
+        let mut q = SqlBuilder::default();
+        q.push("INSERT INTO customers (name, short_name, kind, status, industry, region, phone, owner_id, department_id, version, created_at, created_by, updated_at, updated_by) VALUES ");
+        for k in 0..n {
+            let i = done + k;
+            let (owner, dept) = owners[(i as usize) % owners.len()];
+            let city = CITIES[(i as usize) % CITIES.len()];
+            let word = WORDS[(i as usize / 7) % WORDS.len()];
+            let trade = TRADES[(i as usize / 3) % TRADES.len()];
+            if k > 0 {
+                q.push(", ");
+            }
+            q.push("(").bind_text(format!("{city}{word}{trade}有限公司{i}")).push(", ").bind_text(format!("{word}{i}"));
+            q.push(", 'company', ").bind_text(STATUSES[(i as usize) % STATUSES.len()]).push(", ").bind_text(trade).push(", ").bind_text(city);
+            q.push(", ").bind_text(format!("010-{:08}", i % 100_000_000)).push(", ").bind_i64(owner).push(", ");
+            match dept {
+                Some(d) => q.bind_i64(d),
+                None => q.push("NULL"),
+            };
+            let at = now - (count - i) * 1000;
+            q.push(", 1, ").bind_i64(at).push(", ").bind_i64(owner).push(", ").bind_i64(at).push(", ").bind_i64(owner).push(")");
+        }
+        let mut tx = db.write().await?;
+        q.execute(&mut tx).await.context("inserting benchmark customers")?;
+        tx.commit().await?;
+        done += n;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("seeded {count} customers in {secs:.1}s ({:.0} rows/s)", count as f64 / secs);
+    Ok(())
+}

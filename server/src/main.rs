@@ -1,0 +1,149 @@
+//! The CRM server: one binary that serves the app, migrates, and administers.
+#![recursion_limit = "512"]
+mod config;
+mod demo;
+mod web;
+
+use anyhow::Context;
+use app::admin::service::{create_user_as, Actor};
+use app::admin::types::UserInput;
+use app::platform::db::{sql, Db};
+use clap::{Parser, Subcommand};
+use config::Config;
+
+#[derive(Parser)]
+#[command(name = "crm", version, about = "Customer relationship management server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, create the first administrator if there is none, and serve (the default).
+    Serve {
+        /// Load Chinese demo data on first start (also DEMO=1).
+        #[arg(long, env = "DEMO", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an administrator account.
+    CreateAdmin {
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, default_value = "系统管理员")]
+        display_name: String,
+        /// Password; default CRM_ADMIN_PASSWORD, else one is generated and printed once.
+        #[arg(long, env = "CRM_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Load demo departments, users and customers (Chinese).
+    SeedDemo,
+    /// Seed N synthetic customers for benchmarks.
+    SeedBench {
+        #[arg(long, default_value_t = 100_000)]
+        count: i64,
+    },
+    /// Walk the audit log hash chain and report whether it is intact.
+    VerifyAudit,
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    web::init_tracing();
+    let config = Config::from_env()?;
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Migrate => {
+            println!("migrations applied to {}", redact(&config.database_url));
+        }
+        Command::CreateAdmin { username, display_name, password } => {
+            create_admin(&db, &username, &display_name, password).await?;
+        }
+        Command::SeedDemo => demo::seed(&db).await?,
+        Command::SeedBench { count } => demo::seed_bench(&db, count).await?,
+        Command::VerifyAudit => {
+            let mut tx = db.read().await?;
+            match app::platform::audit::verify_chain(&mut tx).await? {
+                app::platform::audit::ChainStatus::Intact { rows } => println!("audit log intact: {rows} entries verified"),
+                app::platform::audit::ChainStatus::Broken { seq } => {
+                    println!("audit log BROKEN at entry {seq}");
+                    std::process::exit(2);
+                }
+            }
+        }
+        Command::Serve { demo } => {
+            let mut tx = db.read().await?;
+            let users = sql("SELECT COUNT(*) FROM users").fetch_i64(&mut tx).await?;
+            drop(tx);
+            if users == 0 {
+                create_admin(&db, "admin", "系统管理员", std::env::var("CRM_ADMIN_PASSWORD").ok()).await?;
+            }
+            if demo {
+                let mut tx = db.read().await?;
+                let customers = sql("SELECT COUNT(*) FROM customers").fetch_i64(&mut tx).await?;
+                drop(tx);
+                if customers == 0 {
+                    demo::seed(&db).await?;
+                }
+            }
+            web::serve(config, db).await?;
+        }
+    }
+    Ok(())
+}
+
+fn redact(url: &str) -> String {
+    match url.split_once('@') {
+        Some((head, tail)) if head.contains("://") => format!("{}://…@{tail}", head.split("://").next().unwrap_or("")),
+        _ => url.to_string(),
+    }
+}
+
+async fn create_admin(db: &Db, username: &str, display_name: &str, password: Option<String>) -> anyhow::Result<()> {
+    let (password, generated) = match password.filter(|p| !p.is_empty()) {
+        Some(p) => (p, false),
+        None => {
+            use rand::Rng;
+            let alphabet = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+            let mut rng = rand::thread_rng();
+            ((0..16).map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char).collect(), true)
+        }
+    };
+    let input = UserInput {
+        username: username.to_string(),
+        display_name: display_name.to_string(),
+        email: String::new(),
+        department_id: None,
+        roles: vec!["admin".to_string()],
+        active: true,
+        password: password.clone(),
+    };
+    let actor = Actor { id: None, name: "system".to_string() };
+    match create_user_as(db, &actor, &input).await {
+        Ok(_) => {
+            if generated {
+                println!("Created administrator '{username}' with password: {password}");
+                println!("This password is shown only once. Change it under 我的账户 / My account after signing in.");
+            } else {
+                println!("Created administrator '{username}' with the password from CRM_ADMIN_PASSWORD.");
+            }
+            Ok(())
+        }
+        Err(app::platform::error::AppError::Validation(errs)) => {
+            let msgs: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.field, app::platform::i18n::tr(app::platform::i18n::Locale::En, &e.code))).collect();
+            anyhow::bail!("cannot create administrator: {}", msgs.join("; "))
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")).context("creating administrator"),
+    }
+}

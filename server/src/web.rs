@@ -1,0 +1,341 @@
+//! HTTP: router, session resolution, sign-in forms, CSRF check, security headers.
+use crate::config::Config;
+use app::account::service::{self as account, SESSION_COOKIE, SESSION_TTL_MS};
+use app::platform::authz::CurrentUser;
+use app::platform::db::Db;
+use app::platform::error::AppError;
+use app::platform::i18n::Locale;
+use app::platform::request::RequestMeta;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRef, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: Config,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+pub fn router(config: Config, db: Db) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("crm")
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build();
+    let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), config };
+    let routes = generate_route_list(App);
+    let ctx_db = db.clone();
+    let x_request_id = header::HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route("/auth/login", post(login_submit))
+        .route("/auth/logout", post(logout_submit))
+        .route("/auth/locale", post(locale_submit))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), session_middleware))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            ),
+        ))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+pub async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+    let bind = config.bind;
+    let app = router(config, db.clone());
+    let purge_db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = account::purge_expired(&purge_db).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!("CRM listening on http://{local}");
+    println!("CRM listening on http://{local}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    let db = state.db.clone();
+    handle_server_fns_with_context(move || provide_context(db.clone()), req).await
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| app::account::api::cookie_value(c, SESSION_COOKIE))
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn client_ip(req: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+            return ip.trim().to_string();
+        }
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
+}
+
+fn is_public(path: &str) -> bool {
+    path == "/login"
+        || path == "/auth/login"
+        || path == "/auth/locale"
+        || path == "/healthz"
+        || path == "/favicon.ico"
+        || path.starts_with("/pkg/")
+        || path == "/api/session_info"
+}
+
+/// Rejects cross-site state-changing requests. SameSite=Lax already keeps the
+/// session cookie off cross-site POSTs; this also stops login CSRF and covers
+/// server functions, which have no CSRF protection of their own.
+fn cross_site(req: &Request) -> bool {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    let h = req.headers();
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), h.get(header::HOST).and_then(|v| v.to_str().ok())) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin.split("://").nth(1).map(|o| o.trim_end_matches('/')) != Some(host),
+        _ => false,
+    }
+}
+
+/// Resolves the session, records request facts, enforces sign-in and the CSRF check.
+async fn session_middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let request_id = req.extensions().get::<RequestId>().and_then(|r| r.header_value().to_str().ok()).unwrap_or("-").to_string();
+    let ip = client_ip(&req, state.config.trust_proxy);
+    req.extensions_mut().insert(RequestMeta { request_id, ip });
+    let path = req.uri().path().to_string();
+    if cross_site(&req) {
+        tracing::warn!(%path, "cross-site request refused");
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    let user = match session_token(req.headers()) {
+        Some(token) => match account::resolve_session(&state.db, &token).await {
+            Ok(u) => u,
+            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+        },
+        None => None,
+    };
+    let signed_in = user.is_some();
+    if let Some(u) = user {
+        req.extensions_mut().insert::<CurrentUser>(u);
+    }
+    if !signed_in && !is_public(&path) {
+        if path.starts_with("/api/") {
+            let body = serde_json::to_string(&AppError::Unauthenticated).unwrap_or_default();
+            return (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
+        let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next_param = if target == "/" { String::new() } else { format!("?next={}", app::ui::url_encode(target)) };
+        return Redirect::to(&format!("/login{next_param}")).into_response();
+    }
+    if signed_in && path == "/login" && req.method() == Method::GET {
+        return Redirect::to("/customers").into_response();
+    }
+    let mut res = next.run(req).await;
+    if !path.starts_with("/pkg/") {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Only same-site relative paths are followed after sign-in (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/login") => n.to_string(),
+        _ => "/customers".to_string(),
+    }
+}
+
+fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")).expect("valid cookie")
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login_submit(State(state): State<AppState>, req: Request) -> Response {
+    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let ua = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let Ok(Form(form)) = Form::<LoginForm>::from_request(req, &state).await else {
+        return Redirect::to("/login?error=required").into_response();
+    };
+    let next = safe_next(form.next.as_deref());
+    let back = |error: &str, extra: String| {
+        Redirect::to(&format!(
+            "/login?error={error}&username={}&next={}{extra}",
+            app::ui::url_encode(form.username.trim()),
+            app::ui::url_encode(&next)
+        ))
+        .into_response()
+    };
+    match account::login(&state.db, &form.username, &form.password, &meta, &ua).await {
+        Ok(signed_in) => {
+            let mut res = Redirect::to(&next).into_response();
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&signed_in.token, SESSION_TTL_MS / 1000, state.config.secure_cookies));
+            res
+        }
+        Err(AppError::RateLimited { retry_after_secs }) => back("locked", format!("&retry={retry_after_secs}")),
+        Err(AppError::Validation(errs)) if errs.iter().any(|e| e.code == "validation.required") => back("required", String::new()),
+        Err(AppError::Validation(_)) => back("invalid", String::new()),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "sign-in is unavailable, please retry").into_response(),
+    }
+}
+
+async fn logout_submit(State(state): State<AppState>, req: Request) -> Response {
+    if let Some(user) = req.extensions().get::<CurrentUser>().cloned() {
+        // Audit and session removal must not be skipped silently.
+        let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+        if let Err(e) = account::logout(&state.db, &user, &meta).await {
+            tracing::error!(error = %e, "logout failed");
+        }
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", 0, state.config.secure_cookies));
+    res
+}
+
+#[derive(Deserialize)]
+struct LocaleForm {
+    locale: String,
+    next: Option<String>,
+}
+
+async fn locale_submit(State(state): State<AppState>, req: Request) -> Response {
+    let user = req.extensions().get::<CurrentUser>().cloned();
+    let Ok(Form(form)) = Form::<LocaleForm>::from_request(req, &state).await else {
+        return (StatusCode::BAD_REQUEST, "invalid form").into_response();
+    };
+    let Some(locale) = Locale::from_tag(&form.locale) else {
+        return (StatusCode::BAD_REQUEST, "unknown language").into_response();
+    };
+    if let Some(u) = user {
+        if let Err(e) = account::set_locale(&state.db, u.id, locale).await {
+            tracing::error!(error = %e, "saving language failed");
+        }
+    }
+    let next = match form.next.as_deref() {
+        Some(n) if n.starts_with("/login") => n.to_string(),
+        other => safe_next(other),
+    };
+    let mut res = Redirect::to(&next).into_response();
+    let cookie = format!("crm_lang={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("valid cookie"));
+    res
+}
+
+use axum::extract::FromRequest;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_kept_on_site() {
+        assert_eq!(safe_next(Some("/customers/5")), "/customers/5");
+        assert_eq!(safe_next(Some("//evil.example")), "/customers");
+        assert_eq!(safe_next(Some("https://evil.example")), "/customers");
+        assert_eq!(safe_next(Some("/\\evil")), "/customers");
+        assert_eq!(safe_next(None), "/customers");
+    }
+
+    fn req(method: Method, headers: &[(&str, &str)]) -> Request {
+        let mut b = Request::builder().method(method).uri("/api/x");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn cross_site_posts_are_refused() {
+        assert!(cross_site(&req(Method::POST, &[("sec-fetch-site", "cross-site")])));
+        assert!(cross_site(&req(Method::POST, &[("sec-fetch-site", "same-site")])));
+        assert!(!cross_site(&req(Method::POST, &[("sec-fetch-site", "same-origin")])));
+        assert!(cross_site(&req(Method::POST, &[("origin", "https://evil.example"), ("host", "crm.example")])));
+        assert!(!cross_site(&req(Method::POST, &[("origin", "https://crm.example"), ("host", "crm.example")])));
+        assert!(cross_site(&req(Method::POST, &[("origin", "null"), ("host", "crm.example")])));
+        assert!(!cross_site(&req(Method::GET, &[("sec-fetch-site", "cross-site")])));
+    }
+}
