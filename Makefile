@@ -51,11 +51,11 @@ build:
 
 check:
 	cargo fmt --all --check
-	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p app -p crm --features app/ssr --all-targets -- -D warnings
 
 unit: postgres
 	cargo test -p app --features ssr
-	cargo test -p server
+	cargo test -p crm
 
 e2e: chromium build
 	node --test --test-concurrency=1 end2end/tests/

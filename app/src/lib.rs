@@ -18,9 +18,9 @@ use platform::i18n::I18n;
 /// The HTML document around the app (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let lang = account::api::request_locale().code();
+    let (lang, session_json) = (account::api::request_locale().code(), account::api::session_info_json());
     #[cfg(not(feature = "ssr"))]
-    let lang = "zh-CN";
+    let (lang, session_json) = ("zh-CN", String::new());
     view! {
         <!DOCTYPE html>
         <html lang=lang>
@@ -30,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1e40af"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <script id=account::api::SESSION_INFO_ID type="application/json" inner_html=session_json></script>
                 <MetaTags/>
             </head>
             <body>
@@ -42,27 +43,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let session = Resource::new_blocking(|| (), |_| account::api::get_session_info());
-    view! {
-        <Stylesheet id="leptos" href="/pkg/crm.css"/>
-        <Router>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let info = session.await.unwrap_or_default();
-                    view! { <Root info/> }
-                })}
-            </Suspense>
-        </Router>
-    }
-}
-
-#[component]
-fn Root(info: SessionInfo) -> impl IntoView {
+    let info: SessionInfo = account::api::current_session_info();
     let t = I18n(info.locale);
     provide_context(t);
     provide_context(info);
     view! {
+        <Stylesheet id="leptos" href="/pkg/crm.css"/>
         <Title text=t.t("app.name")/>
+        <Router>
         <Routes fallback=|| view! { <ui::NotFound/> }>
             <Route path=path!("/login") view=account::pages::LoginPage/>
             <ParentRoute path=path!("") view=ui::AppShell>
@@ -78,5 +66,6 @@ fn Root(info: SessionInfo) -> impl IntoView {
                 <Route path=path!("admin/audit") view=admin::pages::AuditPage/>
             </ParentRoute>
         </Routes>
+        </Router>
     }
 }

@@ -38,7 +38,9 @@ async fn chinese_substring_search_finds_names_on_both_backends() {
         // LIKE wildcards are literal.
         assert!(search("%").await.is_empty());
         // Renames are re-indexed.
-        let id = customers::list_customers(&db, &o.alice, &ListParams { q: Some("浦江".into()), ..Default::default() }).await.unwrap().rows[0].id;
+        let id = customers::list_customers(&db, &o.alice, &ListParams { q: Some("浦江".into()), ..Default::default() }).await.unwrap().rows
+            [0]
+        .id;
         let c = customers::get_customer(&db, &o.alice, id).await.unwrap();
         let mut input = c.to_input();
         input.name = "上海黄浦精工有限公司".into();
@@ -60,9 +62,13 @@ async fn keyset_pages_cover_every_row_once_in_every_sort() {
             let mut seen = Vec::new();
             let mut after = None;
             loop {
-                let page = customers::list_customers(&db, &o.alice, &ListParams { sort: Some(sort.into()), after: after.clone(), ..Default::default() })
-                    .await
-                    .unwrap();
+                let page = customers::list_customers(
+                    &db,
+                    &o.alice,
+                    &ListParams { sort: Some(sort.into()), after: after.clone(), ..Default::default() },
+                )
+                .await
+                .unwrap();
                 assert!(page.rows.len() <= 50);
                 seen.extend(page.rows.iter().map(|r| r.name.clone()));
                 match page.next {

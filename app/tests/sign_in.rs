@@ -23,7 +23,8 @@ async fn sign_in_opens_a_session_and_sign_out_ends_it() {
         account::logout(&db, &user, &meta()).await.unwrap();
         assert!(account::resolve_session(&db, &signed.token).await.unwrap().is_none());
         let mut tx = db.read().await.unwrap();
-        let actions: Vec<(String, String)> = sql("SELECT action, ip FROM audit_log WHERE action IN ('login', 'logout') ORDER BY seq").fetch_all(&mut tx).await.unwrap();
+        let actions: Vec<(String, String)> =
+            sql("SELECT action, ip FROM audit_log WHERE action IN ('login', 'logout') ORDER BY seq").fetch_all(&mut tx).await.unwrap();
         assert_eq!(actions, vec![("login".into(), "192.0.2.7".into()), ("logout".into(), "192.0.2.7".into())]);
     })
     .await;

@@ -15,7 +15,7 @@ test('an administrator adds a department and a salesperson who can then sign in'
   await page.getByLabel('部门名称').fill('华南销售组');
   await page.getByLabel('上级部门').selectOption({ label: '　销售部' });
   await page.getByRole('button', { name: '添加部门' }).click();
-  await page.getByText('华南销售组').waitFor();
+  await page.getByRole('listitem').filter({ hasText: '华南销售组' }).waitFor();
 
   await page.goto('/admin/users');
   await hydrated(page);
@@ -29,7 +29,7 @@ test('an administrator adds a department and a salesperson who can then sign in'
   await page.getByText('密码至少 8 个字符').waitFor();
   await page.getByLabel('密码').fill('zhaolei-pass-1');
   await page.getByRole('button', { name: '保存' }).click();
-  await page.getByRole('cell', { name: 'zhaolei' }).waitFor();
+  await page.getByRole('cell', { name: 'zhaolei', exact: true }).waitFor();
 
   const newcomer = await newPage(env);
   await signIn(newcomer, 'zhaolei', 'zhaolei-pass-1');

@@ -146,7 +146,7 @@ test('on a phone: bottom navigation, single column, touch', async () => {
   await page.getByLabel('客户名称').fill('手机端创建的客户有限公司');
   await page.getByRole('button', { name: '保存' }).tap();
   await page.getByRole('heading', { name: '手机端创建的客户有限公司' }).waitFor();
-  await bottom.getByRole('link', { name: '客户' }).tap();
+  await bottom.getByRole('link', { name: '客户', exact: true }).tap();
   await page.getByRole('link', { name: /手机端创建的客户/ }).first().waitFor();
   const box = await page.getByRole('button', { name: '搜索' }).boundingBox();
   assert.ok(box.height >= 44, `touch target is ${box.height}px high`);

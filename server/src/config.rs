@@ -34,8 +34,17 @@ impl Config {
             }
         };
         let bind_text = std::env::var("CRM_BIND").unwrap_or_else(|_| "127.0.0.1:3000".to_string());
-        let bind: SocketAddr = bind_text.parse().with_context(|| format!("CRM_BIND must be an address like 127.0.0.1:3000, got {bind_text:?}"))?;
-        let site_root = std::env::var("CRM_SITE_ROOT").or_else(|_| std::env::var("LEPTOS_SITE_ROOT")).unwrap_or_else(|_| "target/site".to_string());
-        Ok(Config { database_url, data_dir, bind, site_root, secure_cookies: flag("CRM_SECURE_COOKIES")?, trust_proxy: flag("CRM_TRUST_PROXY")? })
+        let bind: SocketAddr =
+            bind_text.parse().with_context(|| format!("CRM_BIND must be an address like 127.0.0.1:3000, got {bind_text:?}"))?;
+        let site_root =
+            std::env::var("CRM_SITE_ROOT").or_else(|_| std::env::var("LEPTOS_SITE_ROOT")).unwrap_or_else(|_| "target/site".to_string());
+        Ok(Config {
+            database_url,
+            data_dir,
+            bind,
+            site_root,
+            secure_cookies: flag("CRM_SECURE_COOKIES")?,
+            trust_proxy: flag("CRM_TRUST_PROXY")?,
+        })
     }
 }

@@ -21,26 +21,186 @@ struct DemoCustomer {
 }
 
 const CUSTOMERS: &[DemoCustomer] = &[
-    DemoCustomer { name: "北京天度网络科技有限公司", short: "天度网络", industry: "软件和信息技术服务", region: "北京", source: "展会", status: "transacting", phone: "010-6552 8888" },
-    DemoCustomer { name: "上海浦江精密机械股份有限公司", short: "浦江精机", industry: "通用设备制造", region: "上海", source: "老客户介绍", status: "transacting", phone: "021-5836 1200" },
-    DemoCustomer { name: "深圳前海云帆物流有限公司", short: "云帆物流", industry: "交通运输和仓储", region: "广东", source: "官网咨询", status: "potential", phone: "0755-2661 3300" },
-    DemoCustomer { name: "杭州西溪数字营销策划有限公司", short: "西溪数字", industry: "商务服务", region: "浙江", source: "电话营销", status: "potential", phone: "0571-8877 6655" },
-    DemoCustomer { name: "成都锦城医疗器械有限公司", short: "锦城医疗", industry: "医疗器械", region: "四川", source: "招投标", status: "transacting", phone: "028-8555 0101" },
-    DemoCustomer { name: "武汉光谷新能源科技有限公司", short: "光谷新能源", industry: "电气机械和器材", region: "湖北", source: "展会", status: "dormant", phone: "027-8771 2345" },
-    DemoCustomer { name: "南京金陵建设工程集团有限公司", short: "金陵建设", industry: "建筑业", region: "江苏", source: "老客户介绍", status: "transacting", phone: "025-8432 9000" },
-    DemoCustomer { name: "广州白云国际贸易有限公司", short: "白云贸易", industry: "批发和零售", region: "广东", source: "阿里巴巴", status: "lost", phone: "020-3622 7788" },
-    DemoCustomer { name: "苏州工业园区博瑞电子有限公司", short: "博瑞电子", industry: "计算机和电子设备", region: "江苏", source: "官网咨询", status: "transacting", phone: "0512-6258 3000" },
-    DemoCustomer { name: "青岛海岸食品股份有限公司", short: "海岸食品", industry: "食品制造", region: "山东", source: "展会", status: "potential", phone: "0532-8090 1166" },
-    DemoCustomer { name: "西安秦川航空零部件有限公司", short: "秦川航空", industry: "航空航天", region: "陕西", source: "招投标", status: "potential", phone: "029-8831 4567" },
-    DemoCustomer { name: "天度网络（北京）科技有限公司", short: "天度北京", industry: "软件和信息技术服务", region: "北京", source: "电话营销", status: "potential", phone: "010-8266 1234" },
-    DemoCustomer { name: "厦门鹭岛文化传媒有限公司", short: "鹭岛传媒", industry: "文化和娱乐", region: "福建", source: "微信", status: "dormant", phone: "0592-5566 778" },
-    DemoCustomer { name: "重庆山城汽车配件有限公司", short: "山城汽配", industry: "汽车制造", region: "重庆", source: "老客户介绍", status: "transacting", phone: "023-6789 0011" },
-    DemoCustomer { name: "长沙湘江教育咨询有限公司", short: "湘江教育", industry: "教育", region: "湖南", source: "官网咨询", status: "potential", phone: "0731-8456 2233" },
-    DemoCustomer { name: "天津滨海化工有限公司", short: "滨海化工", industry: "化学原料和制品", region: "天津", source: "招投标", status: "lost", phone: "022-2532 6688" },
-    DemoCustomer { name: "台北信義軟體股份有限公司", short: "信義軟體", industry: "软件和信息技术服务", region: "台湾", source: "展会", status: "potential", phone: "+886 2 2720 1234" },
-    DemoCustomer { name: "香港維港貿易有限公司", short: "維港貿易", industry: "批发和零售", region: "香港", source: "老客户介绍", status: "transacting", phone: "+852 2530 8888" },
-    DemoCustomer { name: "王建国", short: "", industry: "个人客户", region: "北京", source: "门店", status: "potential", phone: "138 0013 8000" },
-    DemoCustomer { name: "合肥科大讯达智能科技有限公司", short: "讯达智能", industry: "软件和信息技术服务", region: "安徽", source: "电话营销", status: "potential", phone: "0551-6533 1000" },
+    DemoCustomer {
+        name: "北京天度网络科技有限公司",
+        short: "天度网络",
+        industry: "软件和信息技术服务",
+        region: "北京",
+        source: "展会",
+        status: "transacting",
+        phone: "010-6552 8888",
+    },
+    DemoCustomer {
+        name: "上海浦江精密机械股份有限公司",
+        short: "浦江精机",
+        industry: "通用设备制造",
+        region: "上海",
+        source: "老客户介绍",
+        status: "transacting",
+        phone: "021-5836 1200",
+    },
+    DemoCustomer {
+        name: "深圳前海云帆物流有限公司",
+        short: "云帆物流",
+        industry: "交通运输和仓储",
+        region: "广东",
+        source: "官网咨询",
+        status: "potential",
+        phone: "0755-2661 3300",
+    },
+    DemoCustomer {
+        name: "杭州西溪数字营销策划有限公司",
+        short: "西溪数字",
+        industry: "商务服务",
+        region: "浙江",
+        source: "电话营销",
+        status: "potential",
+        phone: "0571-8877 6655",
+    },
+    DemoCustomer {
+        name: "成都锦城医疗器械有限公司",
+        short: "锦城医疗",
+        industry: "医疗器械",
+        region: "四川",
+        source: "招投标",
+        status: "transacting",
+        phone: "028-8555 0101",
+    },
+    DemoCustomer {
+        name: "武汉光谷新能源科技有限公司",
+        short: "光谷新能源",
+        industry: "电气机械和器材",
+        region: "湖北",
+        source: "展会",
+        status: "dormant",
+        phone: "027-8771 2345",
+    },
+    DemoCustomer {
+        name: "南京金陵建设工程集团有限公司",
+        short: "金陵建设",
+        industry: "建筑业",
+        region: "江苏",
+        source: "老客户介绍",
+        status: "transacting",
+        phone: "025-8432 9000",
+    },
+    DemoCustomer {
+        name: "广州白云国际贸易有限公司",
+        short: "白云贸易",
+        industry: "批发和零售",
+        region: "广东",
+        source: "阿里巴巴",
+        status: "lost",
+        phone: "020-3622 7788",
+    },
+    DemoCustomer {
+        name: "苏州工业园区博瑞电子有限公司",
+        short: "博瑞电子",
+        industry: "计算机和电子设备",
+        region: "江苏",
+        source: "官网咨询",
+        status: "transacting",
+        phone: "0512-6258 3000",
+    },
+    DemoCustomer {
+        name: "青岛海岸食品股份有限公司",
+        short: "海岸食品",
+        industry: "食品制造",
+        region: "山东",
+        source: "展会",
+        status: "potential",
+        phone: "0532-8090 1166",
+    },
+    DemoCustomer {
+        name: "西安秦川航空零部件有限公司",
+        short: "秦川航空",
+        industry: "航空航天",
+        region: "陕西",
+        source: "招投标",
+        status: "potential",
+        phone: "029-8831 4567",
+    },
+    DemoCustomer {
+        name: "天度网络（北京）科技有限公司",
+        short: "天度北京",
+        industry: "软件和信息技术服务",
+        region: "北京",
+        source: "电话营销",
+        status: "potential",
+        phone: "010-8266 1234",
+    },
+    DemoCustomer {
+        name: "厦门鹭岛文化传媒有限公司",
+        short: "鹭岛传媒",
+        industry: "文化和娱乐",
+        region: "福建",
+        source: "微信",
+        status: "dormant",
+        phone: "0592-5566 778",
+    },
+    DemoCustomer {
+        name: "重庆山城汽车配件有限公司",
+        short: "山城汽配",
+        industry: "汽车制造",
+        region: "重庆",
+        source: "老客户介绍",
+        status: "transacting",
+        phone: "023-6789 0011",
+    },
+    DemoCustomer {
+        name: "长沙湘江教育咨询有限公司",
+        short: "湘江教育",
+        industry: "教育",
+        region: "湖南",
+        source: "官网咨询",
+        status: "potential",
+        phone: "0731-8456 2233",
+    },
+    DemoCustomer {
+        name: "天津滨海化工有限公司",
+        short: "滨海化工",
+        industry: "化学原料和制品",
+        region: "天津",
+        source: "招投标",
+        status: "lost",
+        phone: "022-2532 6688",
+    },
+    DemoCustomer {
+        name: "台北信義軟體股份有限公司",
+        short: "信義軟體",
+        industry: "软件和信息技术服务",
+        region: "台湾",
+        source: "展会",
+        status: "potential",
+        phone: "+886 2 2720 1234",
+    },
+    DemoCustomer {
+        name: "香港維港貿易有限公司",
+        short: "維港貿易",
+        industry: "批发和零售",
+        region: "香港",
+        source: "老客户介绍",
+        status: "transacting",
+        phone: "+852 2530 8888",
+    },
+    DemoCustomer {
+        name: "王建国",
+        short: "",
+        industry: "个人客户",
+        region: "北京",
+        source: "门店",
+        status: "potential",
+        phone: "138 0013 8000",
+    },
+    DemoCustomer {
+        name: "合肥科大讯达智能科技有限公司",
+        short: "讯达智能",
+        industry: "软件和信息技术服务",
+        region: "安徽",
+        source: "电话营销",
+        status: "potential",
+        phone: "0551-6533 1000",
+    },
 ];
 
 /// Departments, one user per built-in role, and customers spread across the sales team.
@@ -94,16 +254,23 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         // Spread creation times over the last weeks so sorting shows something.
         let at = now - (i as i64) * 3_600_000 * 7;
         let id = repo::insert(&mut tx, &valid, &owner_info, owner, at).await?;
-        audit::record(&mut tx, AuditEntry::with_meta(&Default::default(), None, "demo", "create").on("customer", id).summary(c.name).after(&valid)).await?;
+        audit::record(
+            &mut tx,
+            AuditEntry::with_meta(&Default::default(), None, "demo", "create").on("customer", id).summary(c.name).after(&valid),
+        )
+        .await?;
     }
     tx.commit().await?;
     println!("Demo data loaded: departments, users zhangwei (销售经理), lina and wangfang (销售员), liuyang (客服), chenjie (工程师); password: {password}");
     Ok(())
 }
 
-const CITIES: &[&str] = &["北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉", "西安", "苏州", "天津", "重庆", "长沙", "青岛", "厦门", "合肥"];
-const WORDS: &[&str] = &["天度", "华信", "博瑞", "金桥", "远航", "恒通", "鼎盛", "瑞丰", "新锐", "宏达", "星辰", "海纳", "锦程", "卓越", "启明", "正泰"];
-const TRADES: &[&str] = &["网络科技", "精密机械", "国际贸易", "医疗器械", "物流", "建设工程", "食品", "电子", "新能源", "文化传媒", "教育咨询", "化工"];
+const CITIES: &[&str] =
+    &["北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉", "西安", "苏州", "天津", "重庆", "长沙", "青岛", "厦门", "合肥"];
+const WORDS: &[&str] =
+    &["天度", "华信", "博瑞", "金桥", "远航", "恒通", "鼎盛", "瑞丰", "新锐", "宏达", "星辰", "海纳", "锦程", "卓越", "启明", "正泰"];
+const TRADES: &[&str] =
+    &["网络科技", "精密机械", "国际贸易", "医疗器械", "物流", "建设工程", "食品", "电子", "新能源", "文化传媒", "教育咨询", "化工"];
 const STATUSES: &[&str] = &["potential", "transacting", "dormant", "lost"];
 
 /// Synthetic customers for benchmarks, inserted in large multi-row batches (not audited).
@@ -139,7 +306,12 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
                 q.push(", ");
             }
             q.push("(").bind_text(format!("{city}{word}{trade}有限公司{i}")).push(", ").bind_text(format!("{word}{i}"));
-            q.push(", 'company', ").bind_text(STATUSES[(i as usize) % STATUSES.len()]).push(", ").bind_text(trade).push(", ").bind_text(city);
+            q.push(", 'company', ")
+                .bind_text(STATUSES[(i as usize) % STATUSES.len()])
+                .push(", ")
+                .bind_text(trade)
+                .push(", ")
+                .bind_text(city);
             q.push(", ").bind_text(format!("010-{:08}", i % 100_000_000)).push(", ").bind_i64(owner).push(", ");
             match dept {
                 Some(d) => q.bind_i64(d),
@@ -155,5 +327,67 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
     }
     let secs = start.elapsed().as_secs_f64();
     println!("seeded {count} customers in {secs:.1}s ({:.0} rows/s)", count as f64 / secs);
+    Ok(())
+}
+
+/// Runs the customer list query (first page, as `username` sees it) bare,
+/// `concurrency` at a time, and prints median and p99 latency in milliseconds.
+pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: usize, search: Option<String>) -> anyhow::Result<()> {
+    use app::customers::repo::{list_query, ListFilter};
+    use app::customers::types::CustomerRow;
+    use app::platform::authz::{authorize, Action, CurrentUser, Entity};
+    let mut tx = db.read().await?;
+    let (id, department_id, department_path): (i64, Option<i64>, Option<String>) =
+        sql("SELECT u.id, u.department_id, d.path FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.username = $1")
+            .arg_text(username)
+            .fetch_optional(&mut tx)
+            .await?
+            .with_context(|| format!("no user {username}"))?;
+    let permissions = app::account::service::load_permissions(&mut tx, id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    drop(tx);
+    let user = CurrentUser {
+        id,
+        username: username.into(),
+        display_name: username.into(),
+        department_id,
+        department_path,
+        department_name: None,
+        locale: None,
+        permissions,
+        session_id: String::new(),
+    };
+    let grant = authorize(&user, Entity::Customer, Action::View).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let filter = ListFilter { search, limit: 51, ..Default::default() };
+    let query = list_query(db.backend(), &grant, &filter);
+    let per_task = iterations.div_ceil(concurrency.max(1));
+    let mut handles = Vec::new();
+    for _ in 0..concurrency.max(1) {
+        let db = db.clone();
+        let query = query.clone();
+        handles.push(tokio::spawn(async move {
+            let mut times = Vec::with_capacity(per_task);
+            for _ in 0..per_task {
+                let start = std::time::Instant::now();
+                let mut tx = db.read().await?;
+                let rows: Vec<CustomerRow> = query.fetch_all(&mut tx).await?;
+                drop(tx);
+                assert!(!rows.is_empty());
+                times.push(start.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok::<_, sqlx::Error>(times)
+        }));
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.await??);
+    }
+    all.sort_by(f64::total_cmp);
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    println!(
+        "bare SQL, first page as {username}, concurrency {concurrency}: median {:.2} ms, p99 {:.2} ms ({} runs)",
+        pct(0.5),
+        pct(0.99),
+        all.len()
+    );
     Ok(())
 }

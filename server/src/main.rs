@@ -47,6 +47,18 @@ enum Command {
     },
     /// Walk the audit log hash chain and report whether it is intact.
     VerifyAudit,
+    /// Time the customer-list SQL alone (for bench/run.sh), as `username` would run it.
+    #[command(hide = true)]
+    BenchSql {
+        #[arg(long, default_value = "zhangwei")]
+        username: String,
+        #[arg(long, default_value_t = 400)]
+        iterations: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        #[arg(long)]
+        search: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -72,6 +84,9 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::SeedDemo => demo::seed(&db).await?,
         Command::SeedBench { count } => demo::seed_bench(&db, count).await?,
+        Command::BenchSql { username, iterations, concurrency, search } => {
+            demo::bench_sql(&db, &username, iterations, concurrency, search).await?
+        }
         Command::VerifyAudit => {
             let mut tx = db.read().await?;
             match app::platform::audit::verify_chain(&mut tx).await? {
@@ -141,7 +156,10 @@ async fn create_admin(db: &Db, username: &str, display_name: &str, password: Opt
             Ok(())
         }
         Err(app::platform::error::AppError::Validation(errs)) => {
-            let msgs: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.field, app::platform::i18n::tr(app::platform::i18n::Locale::En, &e.code))).collect();
+            let msgs: Vec<String> = errs
+                .iter()
+                .map(|e| format!("{}: {}", e.field, app::platform::i18n::tr(app::platform::i18n::Locale::En, &e.code)))
+                .collect();
             anyhow::bail!("cannot create administrator: {}", msgs.join("; "))
         }
         Err(e) => Err(anyhow::anyhow!("{e}")).context("creating administrator"),

@@ -44,12 +44,8 @@ pub fn init_tracing() {
 }
 
 pub fn router(config: Config, db: Db) -> Router {
-    let leptos_options = LeptosOptions::builder()
-        .output_name("crm")
-        .site_root(config.site_root.clone())
-        .site_pkg_dir("pkg")
-        .site_addr(config.bind)
-        .build();
+    let leptos_options =
+        LeptosOptions::builder().output_name("crm").site_root(config.site_root.clone()).site_pkg_dir("pkg").site_addr(config.bind).build();
     let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), config };
     let routes = generate_route_list(App);
     let ctx_db = db.clone();
@@ -154,7 +150,6 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path == "/favicon.ico"
         || path.starts_with("/pkg/")
-        || path == "/api/session_info"
 }
 
 /// Rejects cross-site state-changing requests. SameSite=Lax already keeps the
@@ -225,7 +220,8 @@ fn safe_next(next: Option<&str>) -> String {
 
 fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")).expect("valid cookie")
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
+        .expect("valid cookie")
 }
 
 #[derive(Deserialize)]
@@ -253,7 +249,8 @@ async fn login_submit(State(state): State<AppState>, req: Request) -> Response {
     match account::login(&state.db, &form.username, &form.password, &meta, &ua).await {
         Ok(signed_in) => {
             let mut res = Redirect::to(&next).into_response();
-            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&signed_in.token, SESSION_TTL_MS / 1000, state.config.secure_cookies));
+            res.headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&signed_in.token, SESSION_TTL_MS / 1000, state.config.secure_cookies));
             res
         }
         Err(AppError::RateLimited { retry_after_secs }) => back("locked", format!("&retry={retry_after_secs}")),

@@ -2,33 +2,50 @@
 use crate::account::types::SessionInfo;
 use crate::platform::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
 
-/// Who is signed in and which language to render in. Public: the login page needs the language.
-#[server(input = GetUrl, endpoint = "session_info")]
-pub async fn get_session_info() -> Result<SessionInfo, AppError> {
+/// Who is signed in and which language to render in, known without a round trip:
+/// on the server from the request (the session middleware loaded the user), in the
+/// browser from the JSON the server embedded in the page head (see `crate::shell`).
+pub fn current_session_info() -> SessionInfo {
+    #[cfg(feature = "ssr")]
+    {
+        server_session_info()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(SESSION_INFO_ID))
+            .and_then(|e| e.text_content())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        SessionInfo::default()
+    }
+}
+
+/// Id of the `<script type="application/json">` element carrying the session info.
+pub const SESSION_INFO_ID: &str = "crm-session";
+
+#[cfg(feature = "ssr")]
+fn server_session_info() -> SessionInfo {
     use crate::account::types::Me;
-    use crate::platform::request;
-    let locale = request_locale();
-    let me = match request::current_user() {
-        Ok(u) => {
-            let db = request::db()?;
-            let mut tx = db.read().await?;
-            let department: Option<(String,)> = crate::platform::db::sql("SELECT name FROM departments WHERE id = $1")
-                .arg_i64(u.department_id.unwrap_or(-1))
-                .fetch_optional(&mut tx)
-                .await?;
-            Some(Me {
-                id: u.id,
-                username: u.username,
-                display_name: u.display_name,
-                department: department.map(|d| d.0),
-                permissions: u.permissions,
-            })
-        }
-        Err(_) => None,
-    };
-    Ok(SessionInfo { me, locale, tz_offset_minutes: tz_offset_minutes() })
+    let me = crate::platform::request::current_user().ok().map(|u| Me {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        department: u.department_name,
+        permissions: u.permissions,
+    });
+    SessionInfo { me, locale: request_locale(), tz_offset_minutes: tz_offset_minutes() }
+}
+
+/// The session info as JSON that is safe inside a `<script>` element.
+#[cfg(feature = "ssr")]
+pub fn session_info_json() -> String {
+    serde_json::to_string(&server_session_info()).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 /// Changes the signed-in user's password.

@@ -31,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 class="mb-1 text-2xl font-bold text-blue-800">{t.t("app.name")}</h1>
                 <p class="mb-6 text-slate-600">{t.t("auth.sign_in_prompt")}</p>
                 <form method="post" action="/auth/login" class="flex flex-col gap-3">
-                    <input type="hidden" name="next" prop:value=next/>
+                    <input type="hidden" name="next" value=next/>
                     <div class="flex flex-col gap-1">
                         <label for="username" class="text-sm font-medium">{t.t("auth.username")}</label>
                         <input
@@ -41,7 +41,7 @@ pub fn LoginPage() -> impl IntoView {
                             required
                             maxlength="50"
                             class="min-h-11 rounded-md border border-slate-300 px-3 text-base"
-                            prop:value=username
+                            value=username
                         />
                     </div>
                     <div class="flex flex-col gap-1">

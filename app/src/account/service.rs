@@ -20,9 +20,7 @@ pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 /// Hashes with argon2 off the async runtime (it takes tens of milliseconds by design).
 pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
-        .await
-        .map_err(AppError::internal)
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await.map_err(AppError::internal)
 }
 
 async fn verify_password(password: String, hash: Option<String>) -> bool {
@@ -92,13 +90,18 @@ pub async fn login(db: &Db, username: &str, password: &str, meta: &RequestMeta, 
     drop(tx);
     if user_failures >= MAX_FAILURES_PER_USER || ip_failures >= MAX_FAILURES_PER_IP {
         let mut tx = db.write().await?;
-        let oldest: (i64,) = sql("SELECT COALESCE(MIN(at), $3) FROM login_attempts WHERE (username = $1 OR ip = $2) AND at > $3 AND succeeded = FALSE")
-            .arg_text(username.clone())
-            .arg_text(ip)
-            .arg_i64(since)
-            .fetch_one(&mut tx)
-            .await?;
-        audit::record(&mut tx, AuditEntry::with_meta(meta, user.as_ref().map(|u| u.id), &username, "login_locked").summary("too many failed attempts")).await?;
+        let oldest: (i64,) =
+            sql("SELECT COALESCE(MIN(at), $3) FROM login_attempts WHERE (username = $1 OR ip = $2) AND at > $3 AND succeeded = FALSE")
+                .arg_text(username.clone())
+                .arg_text(ip)
+                .arg_i64(since)
+                .fetch_one(&mut tx)
+                .await?;
+        audit::record(
+            &mut tx,
+            AuditEntry::with_meta(meta, user.as_ref().map(|u| u.id), &username, "login_locked").summary("too many failed attempts"),
+        )
+        .await?;
         tx.commit().await?;
         let retry = ((oldest.0 + FAILURE_WINDOW_MS - now) / 1000).max(1);
         return Err(AppError::RateLimited { retry_after_secs: retry });
@@ -132,7 +135,8 @@ pub async fn login(db: &Db, username: &str, password: &str, meta: &RequestMeta, 
         .await?;
     // Successful sign-in clears this user's failure history.
     sql("DELETE FROM login_attempts WHERE username = $1 AND succeeded = FALSE").arg_text(username.clone()).execute(&mut tx).await?;
-    audit::record(&mut tx, AuditEntry::with_meta(meta, Some(user.id), &user.display_name, "login").on("user", user.id).summary(username)).await?;
+    audit::record(&mut tx, AuditEntry::with_meta(meta, Some(user.id), &user.display_name, "login").on("user", user.id).summary(username))
+        .await?;
     tx.commit().await?;
     Ok(SignedIn { token, user_id: user.id })
 }
@@ -155,6 +159,7 @@ struct SessionUser {
     display_name: String,
     department_id: Option<i64>,
     department_path: Option<String>,
+    department_name: Option<String>,
     locale: Option<String>,
 }
 
@@ -171,7 +176,7 @@ pub async fn resolve_session(db: &Db, token: &str) -> AppResult<Option<CurrentUs
     let id = token_id(token);
     let mut tx = db.read().await?;
     let row: Option<SessionUser> = sql(
-        "SELECT s.id AS session_id, s.last_seen_at, u.id, u.username, u.display_name, u.department_id, d.path AS department_path, u.locale \
+        "SELECT s.id AS session_id, s.last_seen_at, u.id, u.username, u.display_name, u.department_id, d.path AS department_path, d.name AS department_name, u.locale \
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN departments d ON d.id = u.department_id \
          WHERE s.id = $1 AND s.expires_at > $2 AND u.active = $3",
     )
@@ -200,6 +205,7 @@ pub async fn resolve_session(db: &Db, token: &str) -> AppResult<Option<CurrentUs
         display_name: row.display_name,
         department_id: row.department_id,
         department_path: row.department_path,
+        department_name: row.department_name,
         locale: row.locale.as_deref().and_then(Locale::from_tag),
         permissions,
         session_id: row.session_id,

@@ -21,13 +21,13 @@ struct UserRole {
 }
 
 pub async fn list_users(tx: &mut Tx) -> Result<Vec<UserRow>, sqlx::Error> {
-    let users: Vec<UserRecord> = sql(
-        "SELECT u.id, u.username, u.display_name, u.email, u.department_id, d.name AS department_name, u.active, u.version \
-         FROM users u LEFT JOIN departments d ON d.id = u.department_id ORDER BY u.username",
-    )
-    .fetch_all(tx)
-    .await?;
-    let roles: Vec<UserRole> = sql("SELECT ur.user_id, r.code FROM user_roles ur JOIN roles r ON r.id = ur.role_id ORDER BY r.id").fetch_all(tx).await?;
+    let users: Vec<UserRecord> =
+        sql("SELECT u.id, u.username, u.display_name, u.email, u.department_id, d.name AS department_name, u.active, u.version \
+         FROM users u LEFT JOIN departments d ON d.id = u.department_id ORDER BY u.username")
+        .fetch_all(tx)
+        .await?;
+    let roles: Vec<UserRole> =
+        sql("SELECT ur.user_id, r.code FROM user_roles ur JOIN roles r ON r.id = ur.role_id ORDER BY r.id").fetch_all(tx).await?;
     Ok(users
         .into_iter()
         .map(|u| UserRow {
@@ -49,7 +49,11 @@ pub async fn user_by_id(tx: &mut Tx, id: i64) -> Result<Option<UserRow>, sqlx::E
 }
 
 pub async fn username_taken(tx: &mut Tx, username: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
-    let n = sql("SELECT COUNT(*) FROM users WHERE username = $1 AND id <> $2").arg_text(username).arg_i64(except.unwrap_or(-1)).fetch_i64(tx).await?;
+    let n = sql("SELECT COUNT(*) FROM users WHERE username = $1 AND id <> $2")
+        .arg_text(username)
+        .arg_i64(except.unwrap_or(-1))
+        .fetch_i64(tx)
+        .await?;
     Ok(n > 0)
 }
 
@@ -127,12 +131,13 @@ pub async fn department_path(tx: &mut Tx, id: i64) -> Result<Option<String>, sql
 }
 
 pub async fn insert_department(tx: &mut Tx, name: &str, parent: Option<(i64, String)>, now: i64) -> Result<i64, sqlx::Error> {
-    let id = sql("INSERT INTO departments (parent_id, name, path, version, created_at, updated_at) VALUES ($1, $2, '', 1, $3, $3) RETURNING id")
-        .arg_opt_i64(parent.as_ref().map(|p| p.0))
-        .arg_text(name)
-        .arg_i64(now)
-        .fetch_i64(tx)
-        .await?;
+    let id =
+        sql("INSERT INTO departments (parent_id, name, path, version, created_at, updated_at) VALUES ($1, $2, '', 1, $3, $3) RETURNING id")
+            .arg_opt_i64(parent.as_ref().map(|p| p.0))
+            .arg_text(name)
+            .arg_i64(now)
+            .fetch_i64(tx)
+            .await?;
     let path = format!("{}{id}/", parent.map(|p| p.1).unwrap_or_else(|| "/".to_string()));
     sql("UPDATE departments SET path = $1 WHERE id = $2").arg_text(path).arg_i64(id).execute(tx).await?;
     Ok(id)

@@ -62,7 +62,8 @@ pub async fn create_user_as(db: &Db, actor: &Actor, input: &UserInput) -> AppRes
     let mut tx = db.write().await?;
     let id = repo::insert_user(&mut tx, &valid, &hash, now_ms()).await?;
     repo::replace_roles(&mut tx, id, &role_ids).await?;
-    audit::record(&mut tx, AuditEntry::by(actor.id, &actor.name, "create").on("user", id).summary(valid.username.clone()).after(&valid)).await?;
+    audit::record(&mut tx, AuditEntry::by(actor.id, &actor.name, "create").on("user", id).summary(valid.username.clone()).after(&valid))
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -77,11 +78,8 @@ pub async fn update_user(db: &Db, user: &CurrentUser, id: i64, version: i64, inp
     authorize(user, Entity::User, Action::Edit)?;
     let mut errors = Vec::new();
     let valid = input.validate().map_err(AppError::Validation)?;
-    let password = if input.password.is_empty() {
-        None
-    } else {
-        NewPassword::parse("password", &input.password).map_err(|e| errors.push(e)).ok()
-    };
+    let password =
+        if input.password.is_empty() { None } else { NewPassword::parse("password", &input.password).map_err(|e| errors.push(e)).ok() };
     if id == user.id && !valid.active {
         errors.push(FieldError::new("active", "validation.cannot_deactivate_self"));
     }
@@ -117,8 +115,11 @@ pub async fn update_user(db: &Db, user: &CurrentUser, id: i64, version: i64, inp
         repo::end_sessions(&mut tx, id).await?;
     }
     let summary = if hash.is_some() { format!("{} (password reset)", valid.username) } else { valid.username.clone() };
-    audit::record(&mut tx, AuditEntry::by(Some(user.id), &user.display_name, "update").on("user", id).summary(summary).before(&before).after(&valid))
-        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "update").on("user", id).summary(summary).before(&before).after(&valid),
+    )
+    .await?;
     let after = repo::user_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(after)
@@ -148,7 +149,10 @@ pub async fn create_department_as(db: &Db, actor: &Actor, name: &str, parent_id:
     let name = department_name(name)?;
     let mut tx = db.write().await?;
     let parent = match parent_id {
-        Some(p) => Some((p, repo::department_path(&mut tx, p).await?.ok_or_else(|| AppError::validation("parent_id", "validation.invalid_choice"))?)),
+        Some(p) => Some((
+            p,
+            repo::department_path(&mut tx, p).await?.ok_or_else(|| AppError::validation("parent_id", "validation.invalid_choice"))?,
+        )),
         None => None,
     };
     let id = repo::insert_department(&mut tx, &name, parent, now_ms()).await?;

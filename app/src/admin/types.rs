@@ -126,7 +126,8 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 9] = ["login", "logout", "login_failed", "login_locked", "password_change", "create", "update", "delete", "restore"];
+pub const AUDIT_ACTIONS: [&str; 9] =
+    ["login", "logout", "login_failed", "login_locked", "password_change", "create", "update", "delete", "restore"];
 
 #[cfg(test)]
 mod tests {
@@ -136,7 +137,9 @@ mod tests {
     fn usernames_are_normalised_and_checked() {
         let ok = UserInput { username: " Li.Na ".into(), display_name: "李娜".into(), ..Default::default() }.validate().unwrap();
         assert_eq!(ok.username, "li.na");
-        let bad = UserInput { username: "李 娜".into(), display_name: "".into(), email: "x".into(), ..Default::default() }.validate().unwrap_err();
+        let bad = UserInput { username: "李 娜".into(), display_name: "".into(), email: "x".into(), ..Default::default() }
+            .validate()
+            .unwrap_err();
         let fields: Vec<_> = bad.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["username", "display_name", "email"]);
     }

@@ -4,7 +4,7 @@ use crate::platform::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-#[server(input = GetUrl)]
+#[server(input = GetUrl, endpoint = "list_customers")]
 pub async fn list_customers(
     q: Option<String>,
     status: Option<String>,

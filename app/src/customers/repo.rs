@@ -80,14 +80,13 @@ pub async fn list(tx: &mut Tx, grant: &Grant, f: &ListFilter) -> Result<Vec<Cust
 
 /// Loads one customer within the grant's scope; deleted ones only when asked.
 pub async fn get(tx: &mut Tx, grant: &Grant, id: i64, include_deleted: bool) -> Result<Option<CustomerDetail>, sqlx::Error> {
-    let mut q = sql(
-        "SELECT c.id, c.code, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.source, c.address, c.phone, c.email, \
+    let mut q =
+        sql("SELECT c.id, c.code, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.source, c.address, c.phone, c.email, \
          c.website, c.tax_id, c.notes, c.owner_id, o.display_name AS owner_name, c.department_id, d.name AS department_name, \
          d.path AS department_path, c.version, c.created_at, cb.display_name AS created_by_name, c.updated_at, \
          ub.display_name AS updated_by_name, c.deleted_at \
          FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
-         LEFT JOIN users cb ON cb.id = c.created_by LEFT JOIN users ub ON ub.id = c.updated_by WHERE c.id = ",
-    );
+         LEFT JOIN users cb ON cb.id = c.created_by LEFT JOIN users ub ON ub.id = c.updated_by WHERE c.id = ");
     q.bind_i64(id);
     if !include_deleted {
         q.push(" AND c.deleted_at IS NULL");
@@ -145,12 +144,22 @@ pub async fn insert(tx: &mut Tx, c: &ValidCustomer, owner: &OwnerInfo, actor: i6
 }
 
 /// Updates when `version` still matches; returns false on a stale version.
-pub async fn update(tx: &mut Tx, id: i64, version: i64, c: &ValidCustomer, owner: &OwnerInfo, actor: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    c: &ValidCustomer,
+    owner: &OwnerInfo,
+    actor: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let n = push_values(
-        sql("UPDATE customers SET code = $1, name = $2, short_name = $3, kind = $4, status = $5, industry = $6, region = $7, source = $8, \
+        sql(
+            "UPDATE customers SET code = $1, name = $2, short_name = $3, kind = $4, status = $5, industry = $6, region = $7, source = $8, \
              address = $9, phone = $10, email = $11, website = $12, tax_id = $13, notes = $14, owner_id = $15, department_id = $16, \
              version = version + 1, updated_at = $17, updated_by = $18 \
-             WHERE id = $19 AND version = $20 AND deleted_at IS NULL"),
+             WHERE id = $19 AND version = $20 AND deleted_at IS NULL",
+        ),
         c,
     )
     .arg_i64(owner.id)
@@ -166,14 +175,15 @@ pub async fn update(tx: &mut Tx, id: i64, version: i64, c: &ValidCustomer, owner
 
 /// Marks deleted (or restores when `deleted_at` is None) if `version` matches.
 pub async fn set_deleted(tx: &mut Tx, id: i64, version: i64, deleted_at: Option<i64>, actor: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let n = sql("UPDATE customers SET deleted_at = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
-        .arg_opt_i64(deleted_at)
-        .arg_i64(now)
-        .arg_i64(actor)
-        .arg_i64(id)
-        .arg_i64(version)
-        .execute(tx)
-        .await?;
+    let n =
+        sql("UPDATE customers SET deleted_at = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
+            .arg_opt_i64(deleted_at)
+            .arg_i64(now)
+            .arg_i64(actor)
+            .arg_i64(id)
+            .arg_i64(version)
+            .execute(tx)
+            .await?;
     Ok(n == 1)
 }
 

@@ -202,7 +202,10 @@ pub async fn delete_customer(db: &Db, user: &CurrentUser, id: i64, version: i64)
     }
     audit::record(
         &mut tx,
-        AuditEntry::by(Some(user.id), &user.display_name, "delete").on("customer", id).summary(before.name.clone()).before(before.to_input()),
+        AuditEntry::by(Some(user.id), &user.display_name, "delete")
+            .on("customer", id)
+            .summary(before.name.clone())
+            .before(before.to_input()),
     )
     .await?;
     tx.commit().await?;

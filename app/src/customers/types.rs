@@ -44,7 +44,8 @@ pub enum CustomerStatus {
 }
 
 impl CustomerStatus {
-    pub const ALL: [CustomerStatus; 4] = [CustomerStatus::Potential, CustomerStatus::Transacting, CustomerStatus::Dormant, CustomerStatus::Lost];
+    pub const ALL: [CustomerStatus; 4] =
+        [CustomerStatus::Potential, CustomerStatus::Transacting, CustomerStatus::Dormant, CustomerStatus::Lost];
     pub fn code(self) -> &'static str {
         match self {
             CustomerStatus::Potential => "potential",

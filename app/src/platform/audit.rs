@@ -176,13 +176,12 @@ pub async fn verify_chain(tx: &mut Tx) -> Result<ChainStatus, sqlx::Error> {
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1;
     loop {
-        let rows: Vec<ChainRow> = sql(
-            "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, summary, before_json, after_json, ip, prev_hash, hash \
-             FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 2000",
-        )
-        .arg_i64(expected_seq)
-        .fetch_all(tx)
-        .await?;
+        let rows: Vec<ChainRow> =
+            sql("SELECT seq, at, actor_id, actor_name, action, entity, entity_id, summary, before_json, after_json, ip, prev_hash, hash \
+             FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 2000")
+            .arg_i64(expected_seq)
+            .fetch_all(tx)
+            .await?;
         if rows.is_empty() {
             break;
         }

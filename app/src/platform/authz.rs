@@ -114,6 +114,7 @@ mod server {
         pub department_id: Option<i64>,
         /// Materialised path of the department, e.g. `/1/4/`.
         pub department_path: Option<String>,
+        pub department_name: Option<String>,
         pub locale: Option<Locale>,
         pub permissions: Permissions,
         pub session_id: String,

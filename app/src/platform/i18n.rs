@@ -65,9 +65,7 @@ impl Locale {
             .filter_map(|(i, item)| {
                 let mut bits = item.split(';');
                 let tag = bits.next()?;
-                let q = bits
-                    .find_map(|b| b.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                    .unwrap_or(1.0);
+                let q = bits.find_map(|b| b.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
                 Locale::from_tag(tag).filter(|_| q > 0.0).map(|l| (q, i, l))
             })
             .collect();
@@ -84,11 +82,8 @@ impl Locale {
     }
 }
 
-const SOURCES: [&str; 3] = [
-    include_str!("../../locales/zh-CN.json"),
-    include_str!("../../locales/zh-TW.json"),
-    include_str!("../../locales/en.json"),
-];
+const SOURCES: [&str; 3] =
+    [include_str!("../../locales/zh-CN.json"), include_str!("../../locales/zh-TW.json"), include_str!("../../locales/en.json")];
 
 fn tables() -> &'static [HashMap<String, String>; 3] {
     static TABLES: OnceLock<[HashMap<String, String>; 3]> = OnceLock::new();

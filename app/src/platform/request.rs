@@ -18,16 +18,12 @@ pub fn request_id() -> String {
 }
 
 pub fn meta() -> RequestMeta {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<RequestMeta>().cloned())
-        .unwrap_or_default()
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<RequestMeta>().cloned()).unwrap_or_default()
 }
 
 /// The signed-in user, or `Unauthenticated`.
 pub fn current_user() -> Result<CurrentUser, AppError> {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<CurrentUser>().cloned())
-        .ok_or(AppError::Unauthenticated)
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CurrentUser>().cloned()).ok_or(AppError::Unauthenticated)
 }
 
 pub fn db() -> Result<Db, AppError> {
@@ -36,6 +32,5 @@ pub fn db() -> Result<Db, AppError> {
 
 /// Header value of the current request.
 pub fn header(name: &str) -> Option<String> {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string))
+    use_context::<http::request::Parts>().and_then(|p| p.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string))
 }

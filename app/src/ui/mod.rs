@@ -186,7 +186,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
     };
     view! {
         <form method="post" action="/auth/locale" class="flex items-center gap-1" aria-label=t.t("nav.language")>
-            <input type="hidden" name="next" prop:value=next/>
+            <input type="hidden" name="next" value=next/>
             {Locale::ALL
                 .into_iter()
                 .map(|l| {

@@ -18,12 +18,15 @@ pub(crate) fn id_param() -> Memo<Option<i64>> {
 pub fn CustomerDetailPage() -> impl IntoView {
     let t = use_i18n();
     let id = id_param();
-    let detail = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_customer(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let detail = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {

@@ -54,12 +54,15 @@ pub fn NewCustomerPage() -> impl IntoView {
 pub fn EditCustomerPage() -> impl IntoView {
     let t = use_i18n();
     let id = id_param();
-    let detail = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_customer(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let detail = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     let owners = Resource::new(|| (), |_| list_owner_options());
     view! {
         <Suspense fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
@@ -153,10 +156,13 @@ fn CustomerForm(
     };
     let err = move |f: &'static str| {
         Signal::derive(move || {
-            local_errors.with(|errs| errs.iter().find(|e| e.field == f).map(|e| e.code.clone())).or_else(|| server_error.get().and_then(|e| e.field(f)))
+            local_errors
+                .with(|errs| errs.iter().find(|e| e.field == f).map(|e| e.code.clone()))
+                .or_else(|| server_error.get().and_then(|e| e.field(f)))
         })
     };
-    let kind_options: Vec<(String, String)> = CustomerKind::ALL.iter().map(|k| (k.code().to_string(), t.t(&format!("customer.kind.{}", k.code())))).collect();
+    let kind_options: Vec<(String, String)> =
+        CustomerKind::ALL.iter().map(|k| (k.code().to_string(), t.t(&format!("customer.kind.{}", k.code())))).collect();
     let status_options: Vec<(String, String)> =
         CustomerStatus::ALL.iter().map(|s| (s.code().to_string(), t.t(&format!("customer.status.{}", s.code())))).collect();
     let owner_options: Vec<(String, String)> = owners.iter().map(|o| (o.id.to_string(), o.display_name.clone())).collect();
