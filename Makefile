@@ -52,6 +52,7 @@ build:
 check:
 	cargo fmt --all --check
 	cargo clippy -p app -p crm --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 unit: postgres
 	cargo test -p app --features ssr

@@ -199,7 +199,6 @@ pub fn CustomerListPage() -> impl IntoView {
                             }}
                             {move || {
                                 view_rows2().1.map(|cursor| {
-                                    let load_more = load_more.clone();
                                     view! {
                                         <div class="mt-4 flex justify-center">
                                             <button
