@@ -39,6 +39,7 @@ run_backend() { # name database_url
   echo "== $1, $N customers, $CONNECTIONS connections, $DURATION each"
   export DATABASE_URL=$2 CRM_BIND=127.0.0.1:$PORT CRM_ADMIN_PASSWORD=bench-admin-pass RUST_LOG=error
   "$BIN" migrate >/dev/null
+  "$BIN" create-admin >/dev/null
   "$BIN" seed-demo >/dev/null
   "$BIN" seed-bench --count "$N"
   "$BIN" serve >"$WORK/server.log" 2>&1 &
@@ -49,7 +50,12 @@ run_backend() { # name database_url
     [ "$name" = admin ] && pass=bench-admin-pass
     local cookie
     cookie=$(curl -s -o /dev/null -D - -d "username=$name&password=$pass" "http://127.0.0.1:$PORT/auth/login" | sed -n 's/^set-cookie: crm_session=\([0-9a-f]*\).*/\1/p')
+    [ -n "$cookie" ] || { echo "sign-in as $name failed"; exit 1; }
     echo "-- as $name, $label"
+    local raw gz
+    raw=$(curl -s -H "Cookie: crm_session=$cookie" "http://127.0.0.1:$PORT/customers" | wc -c)
+    gz=$(curl -s -H "Accept-Encoding: gzip" -H "Cookie: crm_session=$cookie" "http://127.0.0.1:$PORT/customers" | wc -c)
+    printf '%-36s raw %8d B   gzip %8d B\n' "customers page HTML (50 rows)" "$raw" "$gz"
     latency "customers page (SSR HTML)" "http://127.0.0.1:$PORT/customers" "$cookie"
     latency "list_customers server function" "http://127.0.0.1:$PORT/api/list_customers" "$cookie"
     latency "search page (q=天度网络)" "http://127.0.0.1:$PORT/customers?q=%E5%A4%A9%E5%BA%A6%E7%BD%91%E7%BB%9C" "$cookie"

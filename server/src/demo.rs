@@ -326,6 +326,10 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
         done += n;
     }
     let secs = start.elapsed().as_secs_f64();
+    // Fresh statistics, as after any bulk load, so both planners see the real row counts.
+    let mut tx = db.write().await?;
+    sql("ANALYZE").execute(&mut tx).await.context("ANALYZE")?;
+    tx.commit().await?;
     println!("seeded {count} customers in {secs:.1}s ({:.0} rows/s)", count as f64 / secs);
     Ok(())
 }
@@ -333,7 +337,7 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
 /// Runs the customer list query (first page, as `username` sees it) bare,
 /// `concurrency` at a time, and prints median and p99 latency in milliseconds.
 pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: usize, search: Option<String>) -> anyhow::Result<()> {
-    use app::customers::repo::{list_query, ListFilter};
+    use app::customers::repo::{list_query, scope_is_dense, ListFilter};
     use app::customers::types::CustomerRow;
     use app::platform::authz::{authorize, Action, CurrentUser, Entity};
     let mut tx = db.read().await?;
@@ -358,7 +362,10 @@ pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: 
     };
     let grant = authorize(&user, Entity::Customer, Action::View).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let filter = ListFilter { search, limit: 51, ..Default::default() };
-    let query = list_query(db.backend(), &grant, &filter);
+    let mut tx = db.read().await?;
+    let dense = scope_is_dense(&mut tx, &grant).await?;
+    drop(tx);
+    let query = list_query(db.backend(), &grant, &filter, dense);
     let per_task = iterations.div_ceil(concurrency.max(1));
     let mut handles = Vec::new();
     for _ in 0..concurrency.max(1) {

@@ -148,6 +148,14 @@ mod server {
         /// Appends ` AND <scope condition>` for a table whose rows carry
         /// `owner_id` and `department_id` columns, under alias `t`.
         pub fn push_filter(&self, q: &mut SqlBuilder, t: &str) {
+            self.push_filter_hinted(q, t, false)
+        }
+
+        /// Like [`Grant::push_filter`]; with `unindexed`, the scope column is written
+        /// `+t.col` so SQLite will not drive the query from the scope's index. Used when
+        /// the scope covers many rows and walking the sort index is cheaper.
+        pub fn push_filter_hinted(&self, q: &mut SqlBuilder, t: &str, unindexed: bool) {
+            let t = if unindexed { format!("+{t}") } else { t.to_string() };
             match (self.scope, self.department_id, &self.department_path) {
                 (Scope::All, _, _) => {}
                 (Scope::DepartmentTree, Some(_), Some(path)) => {
