@@ -45,7 +45,11 @@ fn server_session_info() -> SessionInfo {
 /// The session info as JSON that is safe inside a `<script>` element.
 #[cfg(feature = "ssr")]
 pub fn session_info_json() -> String {
-    serde_json::to_string(&server_session_info()).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    serde_json::to_string(&server_session_info())
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// Changes the signed-in user's password.

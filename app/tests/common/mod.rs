@@ -60,7 +60,17 @@ pub async fn load_user(db: &Db, id: i64) -> CurrentUser {
     .await
     .unwrap();
     let permissions = load_permissions(&mut tx, id).await.unwrap();
-    CurrentUser { id, username, display_name, department_id, department_path, department_name: None, locale: None, permissions, session_id: String::new() }
+    CurrentUser {
+        id,
+        username,
+        display_name,
+        department_id,
+        department_path,
+        department_name: None,
+        locale: None,
+        permissions,
+        session_id: String::new(),
+    }
 }
 
 pub fn customer_input(name: &str) -> CustomerInput {
