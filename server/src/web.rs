@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -51,7 +51,6 @@ pub fn router(config: Config, db: Db) -> Router {
     let ctx_db = db.clone();
     let x_request_id = header::HeaderName::from_static("x-request-id");
     Router::new()
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .route("/auth/login", post(login_submit))
         .route("/auth/logout", post(logout_submit))
         .route("/auth/locale", post(locale_submit))
@@ -118,11 +117,6 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    let db = state.db.clone();
-    handle_server_fns_with_context(move || provide_context(db.clone()), req).await
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
@@ -323,6 +317,100 @@ mod tests {
             b = b.header(*k, *v);
         }
         b.body(Body::empty()).unwrap()
+    }
+
+    fn test_config() -> Config {
+        Config {
+            database_url: String::new(),
+            data_dir: std::env::temp_dir(),
+            bind: "127.0.0.1:0".parse().unwrap(),
+            site_root: "target/site".into(),
+            secure_cookies: false,
+            trust_proxy: false,
+        }
+    }
+
+    async fn send(app: &Router, req: Request) -> Response {
+        use tower::ServiceExt;
+        app.clone().oneshot(req).await.unwrap()
+    }
+
+    fn header_of<'a>(res: &'a Response, name: &str) -> &'a str {
+        res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    #[tokio::test]
+    async fn the_http_layer_guards_every_route() {
+        use app::admin::service::{create_user_as, Actor};
+        use app::admin::types::UserInput;
+        let test_db = app::platform::db::testing::TestDb::sqlite().await;
+        let app = router(test_config(), test_db.db.clone());
+
+        // Signed out: pages redirect to the login page, the API answers 401.
+        let res = send(&app, Request::get("/customers?status=lost").body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(header_of(&res, "location"), "/login?next=%2Fcustomers%3Fstatus%3Dlost");
+        assert_eq!(header_of(&res, "x-content-type-options"), "nosniff");
+        assert_eq!(header_of(&res, "x-frame-options"), "DENY");
+        assert!(header_of(&res, "content-security-policy").contains("frame-ancestors 'none'"));
+        assert_eq!(header_of(&res, "x-request-id").len(), 36);
+        let res = send(&app, Request::get("/api/list_customers").body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let res = send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+
+        // A cross-site sign-in attempt is refused before it reaches the handler.
+        let form = "username=lina&password=correct-horse-battery";
+        let cross = Request::post("/auth/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::from(form))
+            .unwrap();
+        assert_eq!(send(&app, cross).await.status(), StatusCode::FORBIDDEN);
+
+        // A real sign-in sets an HttpOnly, SameSite cookie that opens the app.
+        let input = UserInput {
+            username: "lina".into(),
+            display_name: "李娜".into(),
+            roles: vec!["salesperson".into()],
+            active: true,
+            password: "correct-horse-battery".into(),
+            ..Default::default()
+        };
+        create_user_as(&test_db.db, &Actor { id: None, name: "test".into() }, &input).await.unwrap();
+        let login = Request::post("/auth/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(format!("{form}&next=%2Fcustomers%3Fsort%3Dname")))
+            .unwrap();
+        let res = send(&app, login).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(header_of(&res, "location"), "/customers?sort=name");
+        let cookie = header_of(&res, "set-cookie").to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let token = cookie.split(';').next().unwrap().to_string();
+        let res = send(&app, Request::get("/customers").header("cookie", &token).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        let html = String::from_utf8_lossy(&body);
+        assert!(html.contains("李娜"), "the page knows who is signed in");
+        assert!(html.contains("没有符合条件的客户"), "an empty list in zh-CN");
+
+        // Wrong password: back to the form with the reason, nothing set.
+        let bad = Request::post("/auth/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("username=lina&password=nope"))
+            .unwrap();
+        let res = send(&app, bad).await;
+        assert!(header_of(&res, "location").starts_with("/login?error=invalid&username=lina"));
+        assert_eq!(header_of(&res, "set-cookie"), "");
+
+        // Signing out ends the session on the server, not just in the browser.
+        let out = Request::post("/auth/logout").header("cookie", &token).body(Body::empty()).unwrap();
+        assert_eq!(send(&app, out).await.status(), StatusCode::SEE_OTHER);
+        let res = send(&app, Request::get("/customers").header("cookie", &token).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        test_db.cleanup().await;
     }
 
     #[test]
