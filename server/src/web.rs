@@ -7,7 +7,6 @@ use app::platform::error::AppError;
 use app::platform::i18n::Locale;
 use app::platform::request::RequestMeta;
 use app::{shell, App};
-use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -301,6 +300,7 @@ use axum::extract::FromRequest;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Body;
 
     #[test]
     fn next_is_kept_on_site() {

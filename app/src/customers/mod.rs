@@ -1,5 +1,6 @@
 //! Customers (客户管理): list, search, create, edit, soft delete, detail.
 pub mod api;
+pub mod dedup;
 pub mod pages;
 pub mod types;
 
