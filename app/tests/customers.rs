@@ -165,3 +165,55 @@ async fn every_change_is_audited_in_a_verifiable_chain() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn duplicates_are_found_across_scopes_with_their_reasons() {
+    use app::customers::dedup::{DupReason, NameMatch};
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let mut a = customer_input("北京天度网络科技有限公司");
+        a.phone = "010-6552 8888".into();
+        a.website = "www.tiandu.cn".into();
+        let id = customers::create_customer(&db, &o.alice, &a).await.unwrap();
+
+        // Bob may not see Alice's customer, but he is warned who owns it (撞单), without its id.
+        let hits = customers::check_duplicates(&db, &o.bob, &customer_input("天度网络（北京）科技有限公司"), None).await.unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].id, None);
+        assert_eq!(hits[0].owner_name.as_deref(), Some("alice name"));
+        assert!(hits[0].score >= 95);
+        assert_eq!(hits[0].reasons, vec![DupReason::Name(NameMatch::Equivalent)]);
+        // Their manager gets the link.
+        let hits = customers::check_duplicates(&db, &o.manager, &customer_input("天度网络(北京)科技有限公司"), None).await.unwrap();
+        assert_eq!(hits[0].id, Some(id));
+
+        // A different name with the same phone and website, written differently.
+        let mut p = customer_input("完全不同的名字有限公司");
+        p.phone = "+86 10 65528888".into();
+        p.website = "https://TIANDU.cn/contact".into();
+        let hits = customers::check_duplicates(&db, &o.bob, &p, None).await.unwrap();
+        assert_eq!(hits[0].reasons, vec![DupReason::Phone, DupReason::Website]);
+
+        // Editing a record does not flag the record itself; deleted records are not duplicates.
+        assert!(customers::check_duplicates(&db, &o.alice, &a, Some(id)).await.unwrap().is_empty());
+        let v = customers::get_customer(&db, &o.alice, id).await.unwrap().version;
+        customers::delete_customer(&db, &o.alice, id, v).await.unwrap();
+        assert!(customers::check_duplicates(&db, &o.bob, &a, None).await.unwrap().is_empty());
+
+        // Roles that can neither create nor edit customers cannot probe for names.
+        assert_eq!(customers::check_duplicates(&db, &o.agent, &a, None).await.unwrap_err(), AppError::Forbidden);
+
+        // Rows written without keys (older data, bulk loads) get them at start-up.
+        let mut tx = db.write().await.unwrap();
+        sql("INSERT INTO customers (name, kind, status, version, created_at, updated_at) VALUES ('上海浦江精密机械股份有限公司', 'company', 'potential', 1, 0, 0)")
+            .execute(&mut tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(customers::backfill_dedup_keys(&db).await.unwrap(), 1);
+        assert_eq!(customers::backfill_dedup_keys(&db).await.unwrap(), 0);
+        let hits = customers::check_duplicates(&db, &o.admin, &customer_input("浦江精密机械（上海）有限公司"), None).await.unwrap();
+        assert_eq!(hits.len(), 1);
+    })
+    .await;
+}

@@ -158,8 +158,8 @@ test('on a tablet: sidebar, large touch targets, tap to open and edit', async ()
   const page = await newPage(env, TABLET);
   await signIn(page, 'zhangwei');
   assert.ok(await page.getByRole('navigation', { name: '主导航' }).isVisible());
-  await page.getByRole('link', { name: '北京天度网络科技有限公司' }).first().tap();
-  await page.getByRole('heading', { name: '北京天度网络科技有限公司' }).waitFor();
+  await page.getByRole('link', { name: '上海浦江精密机械股份有限公司' }).first().tap();
+  await page.getByRole('heading', { name: '上海浦江精密机械股份有限公司' }).waitFor();
   await page.getByRole('link', { name: '编辑' }).tap();
   await hydrated(page);
   const box = await page.getByRole('button', { name: '保存' }).boundingBox();
@@ -182,4 +182,23 @@ test('languages: Traditional Chinese and English throughout, remembered per user
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Customers' }).waitFor();
   await page.getByRole('link', { name: 'New customer' }).first().waitFor();
+  // The choice is saved for the user; switch back so later tests see the default.
+  await page.getByRole('button', { name: '简体中文' }).click();
+  await page.getByRole('heading', { name: '客户' }).waitFor();
+});
+
+test('a near-duplicate name is flagged with the reason before saving, and can be saved anyway', async () => {
+  const page = await newPage(env);
+  await signIn(page, 'lina');
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.getByLabel('客户名称').fill('西溪数字营销策划（杭州）有限公司');
+  await page.getByRole('button', { name: '保存' }).click();
+  const warning = page.getByRole('alert').filter({ hasText: '可能重复的客户' });
+  await warning.waitFor();
+  await warning.getByRole('link', { name: '杭州西溪数字营销策划有限公司' }).waitFor();
+  await warning.getByText(/名称相同/).waitFor();
+  assert.match(page.url(), /\/customers\/new$/, 'nothing saved yet');
+  await page.getByRole('button', { name: '仍然保存' }).click();
+  await page.getByRole('heading', { name: '西溪数字营销策划（杭州）有限公司' }).waitFor();
 });

@@ -295,7 +295,10 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
     while done < count {
         let n = BATCH.min(count - done);
         let mut q = SqlBuilder::default();
-        q.push("INSERT INTO customers (name, short_name, kind, status, industry, region, phone, owner_id, department_id, version, created_at, created_by, updated_at, updated_by) VALUES ");
+        q.push(
+            "INSERT INTO customers (name, short_name, kind, status, industry, region, phone, owner_id, department_id, version, \
+             created_at, created_by, updated_at, updated_by, name_key, name_core, phone_key) VALUES ",
+        );
         for k in 0..n {
             let i = done + k;
             let (owner, dept) = owners[(i as usize) % owners.len()];
@@ -305,20 +308,30 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
             if k > 0 {
                 q.push(", ");
             }
-            q.push("(").bind_text(format!("{city}{word}{trade}有限公司{i}")).push(", ").bind_text(format!("{word}{i}"));
+            let name = format!("{city}{word}{trade}有限公司{i}");
+            let phone = format!("010-{:08}", i % 100_000_000);
+            let keys = app::customers::dedup::DedupKeys::of(&name, Some(&phone), None, None, None);
+            q.push("(").bind_text(name.clone()).push(", ").bind_text(format!("{word}{i}"));
             q.push(", 'company', ")
                 .bind_text(STATUSES[(i as usize) % STATUSES.len()])
                 .push(", ")
                 .bind_text(trade)
                 .push(", ")
                 .bind_text(city);
-            q.push(", ").bind_text(format!("010-{:08}", i % 100_000_000)).push(", ").bind_i64(owner).push(", ");
+            q.push(", ").bind_text(phone).push(", ").bind_i64(owner).push(", ");
             match dept {
                 Some(d) => q.bind_i64(d),
                 None => q.push("NULL"),
             };
             let at = now - (count - i) * 1000;
-            q.push(", 1, ").bind_i64(at).push(", ").bind_i64(owner).push(", ").bind_i64(at).push(", ").bind_i64(owner).push(")");
+            q.push(", 1, ").bind_i64(at).push(", ").bind_i64(owner).push(", ").bind_i64(at).push(", ").bind_i64(owner);
+            q.push(", ")
+                .bind_opt_text(keys.name_key)
+                .push(", ")
+                .bind_opt_text(keys.name_core)
+                .push(", ")
+                .bind_opt_text(keys.phone_key)
+                .push(")");
         }
         let mut tx = db.write().await?;
         q.execute(&mut tx).await.context("inserting benchmark customers")?;

@@ -75,6 +75,10 @@ async fn run() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    let filled = app::customers::service::backfill_dedup_keys(&db).await.map_err(|e| anyhow::anyhow!("computing duplicate keys: {e:?}"))?;
+    if filled > 0 {
+        tracing::info!(rows = filled, "computed duplicate-detection keys");
+    }
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Migrate => {
             println!("migrations applied to {}", redact(&config.database_url));

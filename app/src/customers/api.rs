@@ -52,3 +52,13 @@ pub async fn list_owner_options() -> Result<Vec<OwnerOption>, AppError> {
     use crate::platform::request::{current_user, db};
     crate::customers::service::owner_options(&db()?, &current_user()?).await
 }
+
+/// Possible duplicates of what the user is entering (excluding the record being edited).
+#[server(input = Json)]
+pub async fn check_customer_duplicates(
+    input: CustomerInput,
+    exclude_id: Option<i64>,
+) -> Result<Vec<crate::customers::dedup::DuplicateHit>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::service::check_duplicates(&db()?, &current_user()?, &input, exclude_id).await
+}

@@ -442,3 +442,105 @@ mod tests {
         assert_eq!(tax_key("９１１１０１０５ma01abcd2x"), Some("91110105MA01ABCD2X".into()));
     }
 }
+
+/// The stored duplicate-detection keys of one customer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DedupKeys {
+    pub name_key: Option<String>,
+    pub name_core: Option<String>,
+    pub phone_key: Option<String>,
+    pub email_key: Option<String>,
+    pub website_key: Option<String>,
+    pub tax_key: Option<String>,
+}
+
+impl DedupKeys {
+    pub fn of(name: &str, phone: Option<&str>, email: Option<&str>, website: Option<&str>, tax_id: Option<&str>) -> Self {
+        let k = name_key(name);
+        let non_empty = |s: String| (!s.is_empty()).then_some(s);
+        DedupKeys {
+            name_key: non_empty(k.full),
+            name_core: non_empty(k.core),
+            phone_key: phone.and_then(phone_key),
+            email_key: email.and_then(email_key),
+            website_key: website.and_then(website_key),
+            tax_key: tax_id.and_then(tax_key),
+        }
+    }
+}
+
+/// Why a record was flagged as a possible duplicate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DupReason {
+    Name(NameMatch),
+    TaxId,
+    Phone,
+    Email,
+    Website,
+}
+
+impl DupReason {
+    /// Locale key of the explanation shown to the user.
+    pub fn key(self) -> &'static str {
+        match self {
+            DupReason::Name(NameMatch::Equivalent) => "dedup.reason.name_equivalent",
+            DupReason::Name(NameMatch::SameCore) => "dedup.reason.name_core",
+            DupReason::Name(NameMatch::Similar) => "dedup.reason.name_similar",
+            DupReason::TaxId => "dedup.reason.tax_id",
+            DupReason::Phone => "dedup.reason.phone",
+            DupReason::Email => "dedup.reason.email",
+            DupReason::Website => "dedup.reason.website",
+        }
+    }
+}
+
+/// A possible duplicate of the customer being entered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateHit {
+    /// `None` when the existing record lies outside the user's data scope: they learn
+    /// that it exists and who owns it (to avoid 撞单), not its contents.
+    pub id: Option<i64>,
+    pub name: String,
+    pub owner_name: Option<String>,
+    /// 0–100.
+    pub score: u8,
+    pub reasons: Vec<DupReason>,
+}
+
+/// Scores an existing record against the keys of a new one; `None` below the threshold.
+pub fn score_candidate(new_name: &str, new: &DedupKeys, existing_name: &str, existing: &DedupKeys) -> Option<(u8, Vec<DupReason>)> {
+    let mut reasons = Vec::new();
+    let mut score = 0u8;
+    let mut exact = |hit: bool, reason: DupReason, s: u8| {
+        if hit {
+            reasons.push(reason);
+            score = score.max(s);
+        }
+    };
+    let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    exact(same(&new.tax_key, &existing.tax_key), DupReason::TaxId, 100);
+    exact(same(&new.phone_key, &existing.phone_key), DupReason::Phone, 90);
+    exact(same(&new.email_key, &existing.email_key), DupReason::Email, 90);
+    exact(same(&new.website_key, &existing.website_key), DupReason::Website, 85);
+    if let Some((s, why)) = compare_names(new_name, existing_name) {
+        reasons.insert(0, DupReason::Name(why));
+        score = score.max(s);
+    }
+    (score >= 80).then_some((score, reasons))
+}
+
+#[cfg(test)]
+mod scoring_tests {
+    use super::*;
+
+    #[test]
+    fn exact_contact_matches_count_even_when_names_differ() {
+        let a = DedupKeys::of("天度网络科技有限公司", Some("010-6552 8888"), None, Some("www.tiandu.cn"), None);
+        let b = DedupKeys::of("北京天度有限公司", Some("+86 10 65528888"), None, Some("https://tiandu.cn/"), None);
+        let (score, reasons) = score_candidate("天度网络科技有限公司", &a, "完全不同的名字", &b).unwrap();
+        assert_eq!(score, 90);
+        assert_eq!(reasons, vec![DupReason::Phone, DupReason::Website]);
+        let none = DedupKeys::of("另一家公司", Some("021-1234 5678"), None, None, None);
+        assert_eq!(score_candidate("天度网络科技有限公司", &a, "另一家公司", &none), None);
+    }
+}

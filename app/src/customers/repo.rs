@@ -1,4 +1,5 @@
 //! SQL for customers. Every read takes a `Grant` and applies its data scope.
+use crate::customers::dedup::DedupKeys;
 use crate::customers::types::*;
 use crate::platform::authz::Grant;
 use crate::platform::db::{like_escape, sql, Backend, SqlBuilder, Tx};
@@ -129,6 +130,19 @@ pub async fn owner_info(tx: &mut Tx, user_id: i64) -> Result<Option<OwnerInfo>, 
         .await
 }
 
+fn keys(c: &ValidCustomer) -> DedupKeys {
+    DedupKeys::of(&c.name, c.phone.as_deref(), c.email.as_deref(), c.website.as_deref(), c.tax_id.as_deref())
+}
+
+fn push_keys(q: SqlBuilder, k: DedupKeys) -> SqlBuilder {
+    q.arg_opt_text(k.name_key)
+        .arg_opt_text(k.name_core)
+        .arg_opt_text(k.phone_key)
+        .arg_opt_text(k.email_key)
+        .arg_opt_text(k.website_key)
+        .arg_opt_text(k.tax_key)
+}
+
 fn push_values(q: SqlBuilder, c: &ValidCustomer) -> SqlBuilder {
     q.arg_opt_text(c.code.clone())
         .arg_text(c.name.clone())
@@ -147,18 +161,19 @@ fn push_values(q: SqlBuilder, c: &ValidCustomer) -> SqlBuilder {
 }
 
 pub async fn insert(tx: &mut Tx, c: &ValidCustomer, owner: &OwnerInfo, actor: i64, now: i64) -> Result<i64, sqlx::Error> {
-    push_values(
+    let q = push_values(
         sql("INSERT INTO customers (code, name, short_name, kind, status, industry, region, source, address, phone, email, website, tax_id, notes, \
-             owner_id, department_id, version, created_at, created_by, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $17, $18) RETURNING id"),
+             owner_id, department_id, version, created_at, created_by, updated_at, updated_by, \
+             name_key, name_core, phone_key, email_key, website_key, tax_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $17, $18, \
+             $19, $20, $21, $22, $23, $24) RETURNING id"),
         c,
     )
     .arg_i64(owner.id)
     .arg_opt_i64(owner.department_id)
     .arg_i64(now)
-    .arg_i64(actor)
-    .fetch_i64(tx)
-    .await
+    .arg_i64(actor);
+    push_keys(q, keys(c)).fetch_i64(tx).await
 }
 
 /// Updates when `version` still matches; returns false on a stale version.
@@ -171,11 +186,12 @@ pub async fn update(
     actor: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let n = push_values(
+    let q = push_values(
         sql(
             "UPDATE customers SET code = $1, name = $2, short_name = $3, kind = $4, status = $5, industry = $6, region = $7, source = $8, \
              address = $9, phone = $10, email = $11, website = $12, tax_id = $13, notes = $14, owner_id = $15, department_id = $16, \
-             version = version + 1, updated_at = $17, updated_by = $18 \
+             version = version + 1, updated_at = $17, updated_by = $18, \
+             name_key = $21, name_core = $22, phone_key = $23, email_key = $24, website_key = $25, tax_key = $26 \
              WHERE id = $19 AND version = $20 AND deleted_at IS NULL",
         ),
         c,
@@ -185,9 +201,8 @@ pub async fn update(
     .arg_i64(now)
     .arg_i64(actor)
     .arg_i64(id)
-    .arg_i64(version)
-    .execute(tx)
-    .await?;
+    .arg_i64(version);
+    let n = push_keys(q, keys(c)).execute(tx).await?;
     Ok(n == 1)
 }
 
@@ -207,4 +222,71 @@ pub async fn set_deleted(tx: &mut Tx, id: i64, version: i64, deleted_at: Option<
 
 pub async fn owner_options(tx: &mut Tx) -> Result<Vec<OwnerOption>, sqlx::Error> {
     sql("SELECT id, display_name FROM users WHERE active = $1 ORDER BY display_name, id").arg_bool(true).fetch_all(tx).await
+}
+
+/// An existing customer sharing at least one duplicate key, with what scoping needs.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct DupCandidate {
+    pub id: i64,
+    pub name: String,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub department_id: Option<i64>,
+    pub department_path: Option<String>,
+    pub name_key: Option<String>,
+    pub name_core: Option<String>,
+    pub phone_key: Option<String>,
+    pub email_key: Option<String>,
+    pub website_key: Option<String>,
+    pub tax_key: Option<String>,
+}
+
+/// Customers (in any scope: duplicates matter across the company) sharing a key. Each
+/// key column is indexed, so this is a handful of index lookups at any table size.
+pub async fn duplicate_candidates(tx: &mut Tx, k: &DedupKeys, exclude: Option<i64>) -> Result<Vec<DupCandidate>, sqlx::Error> {
+    sql("SELECT c.id, c.name, c.owner_id, u.display_name AS owner_name, c.department_id, d.path AS department_path, \
+         c.name_key, c.name_core, c.phone_key, c.email_key, c.website_key, c.tax_key \
+         FROM customers c LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
+         WHERE c.deleted_at IS NULL AND c.id <> $7 AND (c.name_key = $1 OR c.name_core = $2 OR c.phone_key = $3 \
+         OR c.email_key = $4 OR c.website_key = $5 OR c.tax_key = $6) ORDER BY c.id LIMIT 50")
+    .arg_opt_text(k.name_key.clone())
+    .arg_opt_text(k.name_core.clone())
+    .arg_opt_text(k.phone_key.clone())
+    .arg_opt_text(k.email_key.clone())
+    .arg_opt_text(k.website_key.clone())
+    .arg_opt_text(k.tax_key.clone())
+    .arg_i64(exclude.unwrap_or(-1))
+    .fetch_all(tx)
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct KeySource {
+    id: i64,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    tax_id: Option<String>,
+}
+
+/// Fills missing duplicate keys (rows from before migration 0004 or bulk loads), a batch at a time.
+pub async fn backfill_keys(tx: &mut Tx, batch: i64) -> Result<usize, sqlx::Error> {
+    let rows: Vec<KeySource> = sql("SELECT id, name, phone, email, website, tax_id FROM customers WHERE name_key IS NULL LIMIT $1")
+        .arg_i64(batch)
+        .fetch_all(tx)
+        .await?;
+    for r in &rows {
+        let k = DedupKeys::of(&r.name, r.phone.as_deref(), r.email.as_deref(), r.website.as_deref(), r.tax_id.as_deref());
+        // An empty name key is stored as '' so the row is not picked up again.
+        let k = DedupKeys { name_key: Some(k.name_key.clone().unwrap_or_default()), ..k };
+        push_keys(
+            sql("UPDATE customers SET name_key = $1, name_core = $2, phone_key = $3, email_key = $4, website_key = $5, tax_key = $6 WHERE id = $7"),
+            k,
+        )
+        .arg_i64(r.id)
+        .execute(tx)
+        .await?;
+    }
+    Ok(rows.len())
 }

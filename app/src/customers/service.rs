@@ -1,4 +1,5 @@
 //! Customer business rules: scope checks, ownership, optimistic locking, soft delete, audit.
+use crate::customers::dedup::{score_candidate, DedupKeys, DuplicateHit};
 use crate::customers::repo::{self, ListFilter, OwnerInfo};
 use crate::customers::types::*;
 use crate::platform::audit::{self, AuditEntry};
@@ -233,4 +234,56 @@ pub async fn owner_options(db: &Db, user: &CurrentUser) -> AppResult<Vec<OwnerOp
     authorize(user, Entity::Customer, Action::View)?;
     let mut tx = db.read().await?;
     Ok(repo::owner_options(&mut tx).await?)
+}
+
+/// Possible duplicates of `input` (C9): exact on tax id, phone, e-mail and website,
+/// Chinese-aware on the name. Warns; it never blocks a save.
+#[tracing::instrument(skip(db, user, input), fields(user = user.id))]
+pub async fn check_duplicates(db: &Db, user: &CurrentUser, input: &CustomerInput, exclude: Option<i64>) -> AppResult<Vec<DuplicateHit>> {
+    if authorize(user, Entity::Customer, Action::Create).is_err() {
+        authorize(user, Entity::Customer, Action::Edit)?;
+    }
+    let name = input.name.trim();
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let (phone, email, website, tax) = (opt(&input.phone), opt(&input.email), opt(&input.website), opt(&input.tax_id));
+    let keys = DedupKeys::of(name, phone.as_deref(), email.as_deref(), website.as_deref(), tax.as_deref());
+    if keys == DedupKeys::default() {
+        return Ok(Vec::new());
+    }
+    let view = authorize(user, Entity::Customer, Action::View).ok();
+    let mut tx = db.read().await?;
+    let candidates = repo::duplicate_candidates(&mut tx, &keys, exclude).await?;
+    let mut hits: Vec<DuplicateHit> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let existing = DedupKeys {
+                name_key: c.name_key.clone(),
+                name_core: c.name_core.clone(),
+                phone_key: c.phone_key.clone(),
+                email_key: c.email_key.clone(),
+                website_key: c.website_key.clone(),
+                tax_key: c.tax_key.clone(),
+            };
+            let (score, reasons) = score_candidate(name, &keys, &c.name, &existing)?;
+            let visible = view.as_ref().is_some_and(|g| g.reaches(c.owner_id, c.department_path.as_deref(), c.department_id));
+            Some(DuplicateHit { id: visible.then_some(c.id), name: c.name, owner_name: c.owner_name, score, reasons })
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    hits.truncate(10);
+    Ok(hits)
+}
+
+/// Computes duplicate keys for rows that lack them; run at start-up.
+pub async fn backfill_dedup_keys(db: &Db) -> AppResult<usize> {
+    let mut total = 0;
+    loop {
+        let mut tx = db.write().await?;
+        let n = repo::backfill_keys(&mut tx, 1000).await?;
+        tx.commit().await?;
+        total += n;
+        if n == 0 {
+            return Ok(total);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 use super::detail::id_param;
-use crate::customers::api::{create_customer, get_customer, list_owner_options, update_customer};
+use crate::customers::api::{check_customer_duplicates, create_customer, get_customer, list_owner_options, update_customer};
+use crate::customers::dedup::DuplicateHit;
 use crate::customers::types::*;
 use crate::platform::authz::{Action as Op, Entity};
 use crate::platform::error::{AppError, FieldError};
@@ -42,6 +43,7 @@ pub fn NewCustomerPage() -> impl IntoView {
                             pending=save.pending()
                             server_error
                             cancel_href="/customers".to_string()
+                            exclude_id=None
                         />
                     }
                 })
@@ -102,6 +104,7 @@ fn EditForm(c: CustomerDetail, owners: Vec<OwnerOption>) -> impl IntoView {
             pending=save.pending()
             server_error
             cancel_href=format!("/customers/{id}")
+            exclude_id=Some(id)
         />
     }
 }
@@ -118,8 +121,14 @@ fn CustomerForm(
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] server_error: Signal<Option<AppError>>,
     cancel_href: String,
+    exclude_id: Option<i64>,
 ) -> impl IntoView {
     let t = use_i18n();
+    // Possible duplicates found for the input as it was last submitted; saving again
+    // without changes after seeing them means "save anyway".
+    let duplicates = RwSignal::new(Vec::<DuplicateHit>::new());
+    let acknowledged = RwSignal::new(None::<CustomerInput>);
+    let checking = RwSignal::new(false);
     let name = RwSignal::new(initial.name.clone());
     let short_name = RwSignal::new(initial.short_name.clone());
     let kind = RwSignal::new(initial.kind.clone());
@@ -177,7 +186,22 @@ fn CustomerForm(
                 match input.validate() {
                     Ok(_) => {
                         local_errors.set(Vec::new());
-                        on_submit.run(input);
+                        if acknowledged.get_untracked().as_ref() == Some(&input) {
+                            on_submit.run(input);
+                            return;
+                        }
+                        checking.set(true);
+                        leptos::task::spawn_local(async move {
+                            let hits = check_customer_duplicates(input.clone(), exclude_id).await.unwrap_or_default();
+                            checking.set(false);
+                            if hits.is_empty() {
+                                duplicates.set(Vec::new());
+                                on_submit.run(input);
+                            } else {
+                                duplicates.set(hits);
+                                acknowledged.set(Some(input));
+                            }
+                        });
                     }
                     Err(errs) => local_errors.set(errs),
                 }
@@ -218,12 +242,60 @@ fn CustomerForm(
                     <TextArea id="notes" label=t.t("customer.notes") value=notes error=err("notes") max_len=NOTES_MAX/>
                 </div>
             </fieldset>
+            <DuplicateWarning duplicates/>
             <div class="sticky bottom-16 z-10 flex gap-2 bg-slate-50/90 py-2 md:bottom-0">
-                <button type="submit" class=BTN_PRIMARY disabled=move || pending.get()>
-                    {move || if pending.get() { t.t("common.saving") } else { t.t("common.save") }}
+                <button type="submit" class=BTN_PRIMARY disabled=move || pending.get() || checking.get()>
+                    {move || {
+                        if pending.get() || checking.get() {
+                            t.t("common.saving")
+                        } else if !duplicates.get().is_empty() {
+                            t.t("dedup.save_anyway")
+                        } else {
+                            t.t("common.save")
+                        }
+                    }}
                 </button>
                 <A href=cancel_href attr:class=BTN_SECONDARY>{t.t("common.cancel")}</A>
             </div>
         </form>
+    }
+}
+
+/// Lists possible duplicates with their score and the reasons, linking those the user may open.
+#[component]
+fn DuplicateWarning(duplicates: RwSignal<Vec<DuplicateHit>>) -> impl IntoView {
+    let t = use_i18n();
+    move || {
+        let hits = duplicates.get();
+        (!hits.is_empty()).then(|| {
+            view! {
+                <section role="alert" aria-labelledby="dup-title" class="rounded-lg border border-amber-400 bg-amber-50 p-4 text-amber-950">
+                    <h2 id="dup-title" class="font-semibold">{t.t("dedup.title")}</h2>
+                    <p class="mb-2 text-sm">{t.t("dedup.help")}</p>
+                    <ul class="flex flex-col gap-2">
+                        {hits
+                            .into_iter()
+                            .map(|h| {
+                                let reasons = h.reasons.iter().map(|r| t.t(r.key())).collect::<Vec<_>>().join("、");
+                                view! {
+                                    <li class="rounded-md bg-white p-2">
+                                        {match h.id {
+                                            Some(id) => view! { <A href=format!("/customers/{id}") attr:class="font-medium text-blue-800 underline">{h.name.clone()}</A> }.into_any(),
+                                            None => view! { <span class="font-medium">{h.name.clone()}</span> }.into_any(),
+                                        }}
+                                        <span class="ml-2 text-sm">{t.t_args("dedup.score", &[("n", h.score.to_string())])}</span>
+                                        <div class="text-sm text-slate-700">
+                                            {reasons}
+                                            {h.owner_name.clone().map(|o| view! { <span class="ml-2">{t.t_args("dedup.owner", &[("name", o)])}</span> })}
+                                            {h.id.is_none().then(|| view! { <span class="ml-2 text-slate-500">{t.t("dedup.not_visible")}</span> })}
+                                        </div>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
     }
 }
