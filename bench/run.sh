@@ -62,6 +62,7 @@ run_backend() { # name database_url
     "$BIN" bench-sql --username "$name" --concurrency "$CONNECTIONS" --iterations 2000
     "$BIN" bench-sql --username "$name" --concurrency "$CONNECTIONS" --iterations 2000 --search 天度网络
   done
+  "$BIN" bench-dup --username admin --concurrency "$CONNECTIONS" --iterations 2000
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }
 

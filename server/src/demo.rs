@@ -352,27 +352,8 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
 pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: usize, search: Option<String>) -> anyhow::Result<()> {
     use app::customers::repo::{list_query, scope_is_dense, ListFilter};
     use app::customers::types::CustomerRow;
-    use app::platform::authz::{authorize, Action, CurrentUser, Entity};
-    let mut tx = db.read().await?;
-    let (id, department_id, department_path): (i64, Option<i64>, Option<String>) =
-        sql("SELECT u.id, u.department_id, d.path FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.username = $1")
-            .arg_text(username)
-            .fetch_optional(&mut tx)
-            .await?
-            .with_context(|| format!("no user {username}"))?;
-    let permissions = app::account::service::load_permissions(&mut tx, id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    drop(tx);
-    let user = CurrentUser {
-        id,
-        username: username.into(),
-        display_name: username.into(),
-        department_id,
-        department_path,
-        department_name: None,
-        locale: None,
-        permissions,
-        session_id: String::new(),
-    };
+    use app::platform::authz::{authorize, Action, Entity};
+    let user = bench_user(db, username).await?;
     let grant = authorize(&user, Entity::Customer, Action::View).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let filter = ListFilter { search, limit: 51, ..Default::default() };
     let mut tx = db.read().await?;
@@ -405,6 +386,88 @@ pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: 
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     println!(
         "bare SQL, first page as {username}, concurrency {concurrency}: median {:.2} ms, p99 {:.2} ms ({} runs)",
+        pct(0.5),
+        pct(0.99),
+        all.len()
+    );
+    Ok(())
+}
+
+/// The user `username` as the session middleware would load them.
+async fn bench_user(db: &Db, username: &str) -> anyhow::Result<app::platform::authz::CurrentUser> {
+    let mut tx = db.read().await?;
+    let (id, department_id, department_path): (i64, Option<i64>, Option<String>) =
+        sql("SELECT u.id, u.department_id, d.path FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.username = $1")
+            .arg_text(username)
+            .fetch_optional(&mut tx)
+            .await?
+            .with_context(|| format!("no user {username}"))?;
+    let permissions = app::account::service::load_permissions(&mut tx, id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(app::platform::authz::CurrentUser {
+        id,
+        username: username.into(),
+        display_name: username.into(),
+        department_id,
+        department_path,
+        department_name: None,
+        locale: None,
+        permissions,
+        session_id: String::new(),
+    })
+}
+
+/// Times the duplicate check of the create form against the whole table: for sampled
+/// existing names, an equivalent spelling (region moved into brackets) is checked.
+pub async fn bench_dup(db: &Db, username: &str, iterations: usize, concurrency: usize) -> anyhow::Result<()> {
+    use app::customers::types::CustomerInput;
+    let user = bench_user(db, username).await?;
+    let mut tx = db.read().await?;
+    let total = sql("SELECT COUNT(*) FROM customers").fetch_i64(&mut tx).await?;
+    let step = (total / iterations.max(1) as i64).max(1);
+    let names: Vec<(String,)> = sql("SELECT name FROM customers WHERE id % $1 = 0 ORDER BY id LIMIT $2")
+        .arg_i64(step)
+        .arg_i64(iterations as i64)
+        .fetch_all(&mut tx)
+        .await?;
+    drop(tx);
+    // "北京天度网络有限公司12" becomes "天度网络（北京）有限公司12": same company, other spelling.
+    let inputs: Vec<CustomerInput> = names
+        .into_iter()
+        .map(|(n,)| {
+            let swapped = CITIES
+                .iter()
+                .find_map(|c| n.strip_prefix(c).map(|rest| rest.replacen("有限公司", &format!("（{c}）有限公司"), 1)))
+                .unwrap_or(n);
+            CustomerInput { name: swapped, kind: "company".into(), ..Default::default() }
+        })
+        .collect();
+    let chunks: Vec<Vec<CustomerInput>> = inputs.chunks(inputs.len().div_ceil(concurrency.max(1)).max(1)).map(|c| c.to_vec()).collect();
+    let mut handles = Vec::new();
+    for chunk in chunks {
+        let (db, user) = (db.clone(), user.clone());
+        handles.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut found = 0usize;
+            for input in chunk {
+                let start = std::time::Instant::now();
+                let hits =
+                    app::customers::service::check_duplicates(&db, &user, &input, None).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                times.push(start.elapsed().as_secs_f64() * 1000.0);
+                found += usize::from(!hits.is_empty());
+            }
+            Ok::<_, anyhow::Error>((times, found))
+        }));
+    }
+    let (mut all, mut found) = (Vec::new(), 0);
+    for h in handles {
+        let (t, f) = h.await??;
+        all.extend(t);
+        found += f;
+    }
+    all.sort_by(f64::total_cmp);
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    println!(
+        "duplicate check over {total} customers, concurrency {concurrency}: median {:.2} ms, p99 {:.2} ms ({} checks, {found} found their original)",
         pct(0.5),
         pct(0.99),
         all.len()

@@ -59,6 +59,16 @@ enum Command {
         #[arg(long)]
         search: Option<String>,
     },
+    /// Time the duplicate check against the whole customer table (for bench/run.sh).
+    #[command(hide = true)]
+    BenchDup {
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, default_value_t = 400)]
+        iterations: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
 }
 
 #[tokio::main]
@@ -88,6 +98,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::SeedDemo => demo::seed(&db).await?,
         Command::SeedBench { count } => demo::seed_bench(&db, count).await?,
+        Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
         Command::BenchSql { username, iterations, concurrency, search } => {
             demo::bench_sql(&db, &username, iterations, concurrency, search).await?
         }
