@@ -242,13 +242,16 @@ pub struct DupCandidate {
 }
 
 /// Customers (in any scope: duplicates matter across the company) sharing a key. Each
-/// key column is indexed, so this is a handful of index lookups at any table size.
+/// key column is indexed and each key is its own indexed lookup (a UNION rather than
+/// an OR, which SQLite planned as a table scan), so the cost does not grow with the table.
 pub async fn duplicate_candidates(tx: &mut Tx, k: &DedupKeys, exclude: Option<i64>) -> Result<Vec<DupCandidate>, sqlx::Error> {
     sql("SELECT c.id, c.name, c.owner_id, u.display_name AS owner_name, c.department_id, d.path AS department_path, \
          c.name_key, c.name_core, c.phone_key, c.email_key, c.website_key, c.tax_key \
          FROM customers c LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
-         WHERE c.deleted_at IS NULL AND c.id <> $7 AND (c.name_key = $1 OR c.name_core = $2 OR c.phone_key = $3 \
-         OR c.email_key = $4 OR c.website_key = $5 OR c.tax_key = $6) ORDER BY c.id LIMIT 50")
+         WHERE c.id IN (SELECT id FROM customers WHERE name_key = $1 UNION SELECT id FROM customers WHERE name_core = $2 \
+         UNION SELECT id FROM customers WHERE phone_key = $3 UNION SELECT id FROM customers WHERE email_key = $4 \
+         UNION SELECT id FROM customers WHERE website_key = $5 UNION SELECT id FROM customers WHERE tax_key = $6) \
+         AND c.deleted_at IS NULL AND c.id <> $7 LIMIT 50")
     .arg_opt_text(k.name_key.clone())
     .arg_opt_text(k.name_core.clone())
     .arg_opt_text(k.phone_key.clone())
