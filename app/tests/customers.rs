@@ -217,3 +217,44 @@ async fn duplicates_are_found_across_scopes_with_their_reasons() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn export_follows_the_filter_and_the_scope_and_is_audited() {
+    use app::platform::i18n::Locale;
+    use app::platform::request::RequestMeta;
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        customer(&db, &o.alice, "导出测试甲有限公司", None).await;
+        customer(&db, &o.carol, "导出测试乙有限公司", None).await;
+        customer(&db, &o.admin, "服务部客户有限公司", Some(o.agent.id)).await;
+        let meta = RequestMeta { request_id: "r1".into(), ip: "192.0.2.1".into() };
+        let all = ListParams::default();
+        let (csv, n) = customers::export_customers_csv(&db, &o.manager, &all, Locale::ZhCn, &meta).await.unwrap();
+        assert_eq!(n, 2, "the manager's tree, not the service department");
+        let text = String::from_utf8(csv).unwrap();
+        assert!(text.starts_with('\u{feff}'), "BOM for Excel");
+        assert!(text.lines().next().unwrap().contains("客户名称"));
+        assert!(text.contains("导出测试甲有限公司") && !text.contains("服务部客户"));
+        let (_, n) = customers::export_customers_csv(
+            &db,
+            &o.admin,
+            &ListParams { q: Some("导出测试".into()), ..Default::default() },
+            Locale::En,
+            &meta,
+        )
+        .await
+        .unwrap();
+        assert_eq!(n, 2);
+        // Salespeople may not export.
+        let err = customers::export_customers_csv(&db, &o.alice, &all, Locale::ZhCn, &meta).await.unwrap_err();
+        assert_eq!(err, AppError::Forbidden);
+        let mut tx = db.read().await.unwrap();
+        let rows: Vec<(String, String)> =
+            sql("SELECT summary, ip FROM audit_log WHERE action = 'export' ORDER BY seq").fetch_all(&mut tx).await.unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].0.starts_with("2 rows"));
+        assert!(rows[1].0.contains("q=导出测试"));
+        assert_eq!(rows[1].1, "192.0.2.1");
+    })
+    .await;
+}

@@ -202,3 +202,26 @@ test('a near-duplicate name is flagged with the reason before saving, and can be
   await page.getByRole('button', { name: '仍然保存' }).click();
   await page.getByRole('heading', { name: '西溪数字营销策划（杭州）有限公司' }).waitFor();
 });
+
+test('a manager exports the filtered list to CSV that Excel opens in Chinese', async () => {
+  const page = await newPage(env);
+  await signIn(page, 'zhangwei');
+  await page.goto('/customers?q=精密机械');
+  await hydrated(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: '导出 CSV' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^customers-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = (await import('node:fs')).readFileSync(await download.path(), 'utf8');
+  assert.ok(text.startsWith('\ufeff'), 'UTF-8 BOM');
+  assert.match(text, /客户名称/);
+  assert.match(text, /上海浦江精密机械股份有限公司/);
+  assert.equal(text.trim().split('\n').length, 2, 'header and the one match');
+
+  const lina = await newPage(env);
+  await signIn(lina, 'lina');
+  assert.equal(await lina.getByRole('link', { name: '导出 CSV' }).count(), 0, 'salespeople have no export');
+  const res = await lina.request.get(`${env.base}/customers/export.csv`);
+  assert.equal(res.status(), 403);
+});

@@ -54,6 +54,7 @@ pub fn router(config: Config, db: Db) -> Router {
         .route("/auth/logout", post(logout_submit))
         .route("/auth/locale", post(locale_submit))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/customers/export.csv", get(export_customers))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -296,6 +297,45 @@ async fn locale_submit(State(state): State<AppState>, req: Request) -> Response 
 }
 
 use axum::extract::FromRequest;
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    q: Option<String>,
+    status: Option<String>,
+    owner: Option<i64>,
+    sort: Option<String>,
+}
+
+/// The customer list as CSV, with the list page's filters and the user's data scope.
+async fn export_customers(State(state): State<AppState>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let locale = user
+        .locale
+        .unwrap_or_else(|| Locale::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("")));
+    let Ok(axum::extract::Query(q)) = axum::extract::Query::<ExportQuery>::try_from_uri(req.uri()) else {
+        return (StatusCode::BAD_REQUEST, app::platform::i18n::tr(locale, "error.validation")).into_response();
+    };
+    let params = app::customers::service::ListParams { q: q.q, status: q.status, owner: q.owner, sort: q.sort, after: None };
+    match app::customers::service::export_customers_csv(&state.db, &user, &params, locale, &meta).await {
+        Ok((bytes, _)) => {
+            let date = app::platform::time::format_ms(app::platform::time::now_ms(), app::account::api::tz_offset_minutes());
+            let disposition = format!("attachment; filename=\"customers-{}.csv\"", &date[..10]);
+            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+                .into_response()
+        }
+        Err(e) => {
+            let status = match e {
+                AppError::Forbidden => StatusCode::FORBIDDEN,
+                AppError::Validation(_) => StatusCode::BAD_REQUEST,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            (status, app::ui::error_text(app::platform::i18n::I18n(locale), &e)).into_response()
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

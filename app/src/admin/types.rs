@@ -126,8 +126,8 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 9] =
-    ["login", "logout", "login_failed", "login_locked", "password_change", "create", "update", "delete", "restore"];
+pub const AUDIT_ACTIONS: [&str; 10] =
+    ["login", "logout", "login_failed", "login_locked", "password_change", "create", "update", "delete", "restore", "export"];
 
 #[cfg(test)]
 mod tests {

@@ -287,3 +287,90 @@ pub async fn backfill_dedup_keys(db: &Db) -> AppResult<usize> {
         }
     }
 }
+
+/// Most rows one export may hold; larger exports need the background jobs of a later issue.
+pub const EXPORT_MAX_ROWS: usize = 100_000;
+
+/// Exports the list as the user sees it (same filters, same data scope) to CSV with a
+/// UTF-8 BOM so Excel opens Chinese correctly. Audited with the row count and filters.
+#[tracing::instrument(skip(db, user, meta), fields(user = user.id))]
+pub async fn export_customers_csv(
+    db: &Db,
+    user: &CurrentUser,
+    params: &ListParams,
+    locale: crate::platform::i18n::Locale,
+    meta: &crate::platform::request::RequestMeta,
+) -> AppResult<(Vec<u8>, usize)> {
+    use crate::platform::i18n::tr;
+    let grant = authorize(user, Entity::Customer, Action::Export)?;
+    let mut filter = params.parse()?;
+    filter.after = None;
+    filter.limit = 5_001;
+    let mut rows: Vec<CustomerRow> = Vec::new();
+    let mut tx = db.read().await?;
+    let dense = repo::scope_is_dense(&mut tx, &grant).await?;
+    loop {
+        let mut page = repo::list_query(tx.backend(), &grant, &filter, dense).fetch_all::<CustomerRow>(&mut tx).await?;
+        let more = page.len() > 5_000;
+        page.truncate(5_000);
+        filter.after = page.last().map(|r| match filter.sort {
+            SortKey::UpdatedDesc => Cursor::Time(r.updated_at, r.id),
+            SortKey::CreatedDesc => Cursor::Time(r.created_at, r.id),
+            SortKey::NameAsc => Cursor::Name(r.name.clone(), r.id),
+        });
+        rows.extend(page);
+        if !more || rows.len() >= EXPORT_MAX_ROWS {
+            break;
+        }
+    }
+    drop(tx);
+    rows.truncate(EXPORT_MAX_ROWS);
+    let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let header: Vec<String> = [
+            "customer.name",
+            "customer.short_name",
+            "customer.kind",
+            "customer.status",
+            "customer.industry",
+            "customer.region",
+            "customer.phone",
+            "customer.owner",
+            "customer.updated_at",
+        ]
+        .iter()
+        .map(|k| tr(locale, k))
+        .collect();
+        w.write_record(&header).map_err(AppError::internal)?;
+        for r in &rows {
+            w.write_record([
+                r.name.as_str(),
+                r.short_name.as_deref().unwrap_or(""),
+                &tr(locale, &format!("customer.kind.{}", r.kind)),
+                &tr(locale, &format!("customer.status.{}", r.status)),
+                r.industry.as_deref().unwrap_or(""),
+                r.region.as_deref().unwrap_or(""),
+                r.phone.as_deref().unwrap_or(""),
+                r.owner_name.as_deref().unwrap_or(""),
+                &crate::platform::time::format_ms(r.updated_at, crate::account::api::tz_offset_minutes()),
+            ])
+            .map_err(AppError::internal)?;
+        }
+        w.flush().map_err(AppError::internal)?;
+    }
+    let mut tx = db.write().await?;
+    let summary = format!(
+        "{} rows; q={} status={} owner={} sort={}",
+        rows.len(),
+        params.q.clone().unwrap_or_default(),
+        params.status.clone().unwrap_or_default(),
+        params.owner.map(|o| o.to_string()).unwrap_or_default(),
+        params.sort.clone().unwrap_or_default()
+    );
+    let mut entry = AuditEntry::with_meta(meta, Some(user.id), &user.display_name, "export").summary(summary);
+    entry.entity = Some("customer".into());
+    audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok((out, rows.len()))
+}

@@ -77,6 +77,26 @@ pub fn CustomerListPage() -> impl IntoView {
 
     view! {
         <PageHeader title=t.t("customers.title")>
+            {can(Entity::Customer, Action::Export).then(|| {
+                let href = move || {
+                    let k = key.get();
+                    let mut parts = Vec::new();
+                    if let Some(q) = &k.0 {
+                        parts.push(format!("q={}", url_encode(q)));
+                    }
+                    if let Some(s) = &k.1 {
+                        parts.push(format!("status={}", url_encode(s)));
+                    }
+                    if let Some(o) = k.2 {
+                        parts.push(format!("owner={o}"));
+                    }
+                    if let Some(s) = &k.3 {
+                        parts.push(format!("sort={}", url_encode(s)));
+                    }
+                    format!("/customers/export.csv?{}", parts.join("&"))
+                };
+                view! { <a href=href download="" rel="external" class=BTN_SECONDARY>{t.t("customers.export_csv")}</a> }
+            })}
             {can(Entity::Customer, Action::Create).then(|| view! { <A href="/customers/new" attr:class=BTN_PRIMARY>{t.t("customers.new")}</A> })}
         </PageHeader>
         <div class="mb-4 flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-3 md:flex-row md:flex-wrap md:items-end">
