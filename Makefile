@@ -11,6 +11,10 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CRM_BIN := $(CARGO_TARGET_DIR)/release/crm
 export CRM_SITE_ROOT ?= $(CURDIR)/target/site
+# CI builds from fresh clones: incremental caches would only pile up on the shared disk.
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
 
 .PHONY: run test deps tools node chromium postgres build check unit e2e bench clean
 
