@@ -396,24 +396,13 @@ pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: 
 /// The user `username` as the session middleware would load them.
 async fn bench_user(db: &Db, username: &str) -> anyhow::Result<app::platform::authz::CurrentUser> {
     let mut tx = db.read().await?;
-    let (id, department_id, department_path): (i64, Option<i64>, Option<String>) =
-        sql("SELECT u.id, u.department_id, d.path FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.username = $1")
-            .arg_text(username)
-            .fetch_optional(&mut tx)
-            .await?
-            .with_context(|| format!("no user {username}"))?;
-    let permissions = app::account::service::load_permissions(&mut tx, id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    Ok(app::platform::authz::CurrentUser {
-        id,
-        username: username.into(),
-        display_name: username.into(),
-        department_id,
-        department_path,
-        department_name: None,
-        locale: None,
-        permissions,
-        session_id: String::new(),
-    })
+    let (id,): (i64,) = sql("SELECT id FROM users WHERE username = $1")
+        .arg_text(username)
+        .fetch_optional(&mut tx)
+        .await?
+        .with_context(|| format!("no user {username}"))?;
+    drop(tx);
+    app::account::service::load_user(db, id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.with_context(|| format!("no user {username}"))
 }
 
 /// Times the duplicate check of the create form against the whole table: for sampled

@@ -212,6 +212,41 @@ pub async fn resolve_session(db: &Db, token: &str) -> AppResult<Option<CurrentUs
     }))
 }
 
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    username: String,
+    display_name: String,
+    department_id: Option<i64>,
+    department_path: Option<String>,
+    department_name: Option<String>,
+    locale: Option<String>,
+}
+
+/// A user with their permissions, as a session would carry them, outside any session
+/// (the CLI and benchmarks act as a user; tests build users this way).
+pub async fn load_user(db: &Db, user_id: i64) -> AppResult<Option<CurrentUser>> {
+    let mut tx = db.read().await?;
+    let row: Option<UserRow> =
+        sql("SELECT u.username, u.display_name, u.department_id, d.path AS department_path, d.name AS department_name, u.locale \
+         FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = $1")
+        .arg_i64(user_id)
+        .fetch_optional(&mut tx)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let permissions = load_permissions(&mut tx, user_id).await?;
+    Ok(Some(CurrentUser {
+        id: user_id,
+        username: row.username,
+        display_name: row.display_name,
+        department_id: row.department_id,
+        department_path: row.department_path,
+        department_name: row.department_name,
+        locale: row.locale.as_deref().and_then(Locale::from_tag),
+        permissions,
+        session_id: String::new(),
+    }))
+}
+
 pub async fn load_permissions(tx: &mut Tx, user_id: i64) -> AppResult<Permissions> {
     let rows: Vec<PermRow> = sql(
         "SELECT rp.entity, rp.action, rp.scope FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = $1",

@@ -445,6 +445,7 @@ mod tests {
 
 /// The stored duplicate-detection keys of one customer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct DedupKeys {
     pub name_key: Option<String>,
     pub name_core: Option<String>,

@@ -233,12 +233,8 @@ pub struct DupCandidate {
     pub owner_name: Option<String>,
     pub department_id: Option<i64>,
     pub department_path: Option<String>,
-    pub name_key: Option<String>,
-    pub name_core: Option<String>,
-    pub phone_key: Option<String>,
-    pub email_key: Option<String>,
-    pub website_key: Option<String>,
-    pub tax_key: Option<String>,
+    #[sqlx(flatten)]
+    pub keys: DedupKeys,
 }
 
 /// Customers (in any scope: duplicates matter across the company) sharing a key. Each

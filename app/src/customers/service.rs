@@ -256,15 +256,7 @@ pub async fn check_duplicates(db: &Db, user: &CurrentUser, input: &CustomerInput
     let mut hits: Vec<DuplicateHit> = candidates
         .into_iter()
         .filter_map(|c| {
-            let existing = DedupKeys {
-                name_key: c.name_key.clone(),
-                name_core: c.name_core.clone(),
-                phone_key: c.phone_key.clone(),
-                email_key: c.email_key.clone(),
-                website_key: c.website_key.clone(),
-                tax_key: c.tax_key.clone(),
-            };
-            let (score, reasons) = score_candidate(name, &keys, &c.name, &existing)?;
+            let (score, reasons) = score_candidate(name, &keys, &c.name, &c.keys)?;
             let visible = view.as_ref().is_some_and(|g| g.reaches(c.owner_id, c.department_path.as_deref(), c.department_id));
             Some(DuplicateHit { id: visible.then_some(c.id), name: c.name, owner_name: c.owner_name, score, reasons })
         })

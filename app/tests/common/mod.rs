@@ -1,13 +1,12 @@
 //! Test harness: every scenario runs on a fresh SQLite file and a fresh PostgreSQL database.
 #![allow(dead_code)]
-use app::account::service::load_permissions;
 use app::admin::service::{create_department_as, create_user_as, Actor};
 use app::admin::types::UserInput;
 use app::customers::service as customers;
 use app::customers::types::CustomerInput;
 use app::platform::authz::CurrentUser;
 use app::platform::db::testing::TestDb;
-use app::platform::db::{sql, Db};
+use app::platform::db::Db;
 use std::future::Future;
 
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -51,26 +50,7 @@ pub async fn user(db: &Db, username: &str, department: Option<i64>, role: &str) 
 
 /// The user as the session middleware would load them.
 pub async fn load_user(db: &Db, id: i64) -> CurrentUser {
-    let mut tx = db.read().await.unwrap();
-    let (username, display_name, department_id, department_path): (String, String, Option<i64>, Option<String>) = sql(
-        "SELECT u.username, u.display_name, u.department_id, d.path FROM users u LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = $1",
-    )
-    .arg_i64(id)
-    .fetch_one(&mut tx)
-    .await
-    .unwrap();
-    let permissions = load_permissions(&mut tx, id).await.unwrap();
-    CurrentUser {
-        id,
-        username,
-        display_name,
-        department_id,
-        department_path,
-        department_name: None,
-        locale: None,
-        permissions,
-        session_id: String::new(),
-    }
+    app::account::service::load_user(db, id).await.unwrap().expect("user exists")
 }
 
 pub fn customer_input(name: &str) -> CustomerInput {

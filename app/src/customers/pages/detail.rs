@@ -9,16 +9,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-pub(crate) fn id_param() -> Memo<Option<i64>> {
+/// The customer whose id is in the URL (`NotFound` for an id that is not a number).
+pub(crate) fn customer_from_url() -> Resource<Result<CustomerDetail, AppError>> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()))
-}
-
-#[component]
-pub fn CustomerDetailPage() -> impl IntoView {
-    let t = use_i18n();
-    let id = id_param();
-    let detail = Resource::new(
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    Resource::new(
         move || id.get(),
         |id| async move {
             match id {
@@ -26,7 +21,13 @@ pub fn CustomerDetailPage() -> impl IntoView {
                 None => Err(AppError::NotFound),
             }
         },
-    );
+    )
+}
+
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    let t = use_i18n();
+    let detail = customer_from_url();
     view! {
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {

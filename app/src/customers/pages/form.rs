@@ -1,5 +1,5 @@
-use super::detail::id_param;
-use crate::customers::api::{check_customer_duplicates, create_customer, get_customer, list_owner_options, update_customer};
+use super::detail::customer_from_url;
+use crate::customers::api::{check_customer_duplicates, create_customer, list_owner_options, update_customer};
 use crate::customers::dedup::DuplicateHit;
 use crate::customers::types::*;
 use crate::platform::authz::{Action as Op, Entity};
@@ -55,16 +55,7 @@ pub fn NewCustomerPage() -> impl IntoView {
 #[component]
 pub fn EditCustomerPage() -> impl IntoView {
     let t = use_i18n();
-    let id = id_param();
-    let detail = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_customer(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let detail = customer_from_url();
     let owners = Resource::new(|| (), |_| list_owner_options());
     view! {
         <Suspense fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>

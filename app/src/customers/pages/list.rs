@@ -11,6 +11,24 @@ use leptos_router::NavigateOptions;
 
 type Key = (Option<String>, Option<String>, Option<i64>, Option<String>);
 
+/// The list filters as a URL query string (shared by navigation and the CSV export link).
+fn query_string(k: &Key) -> String {
+    let mut parts = Vec::new();
+    if let Some(q) = &k.0 {
+        parts.push(format!("q={}", url_encode(q)));
+    }
+    if let Some(s) = &k.1 {
+        parts.push(format!("status={}", url_encode(s)));
+    }
+    if let Some(o) = k.2 {
+        parts.push(format!("owner={o}"));
+    }
+    if let Some(s) = &k.3 {
+        parts.push(format!("sort={}", url_encode(s)));
+    }
+    parts.join("&")
+}
+
 /// The customer list. Filters live in the URL so a filtered list can be shared and reloaded.
 #[component]
 pub fn CustomerListPage() -> impl IntoView {
@@ -30,20 +48,8 @@ pub fn CustomerListPage() -> impl IntoView {
     let search = RwSignal::new(key.get_untracked().0.unwrap_or_default());
 
     let go = move |k: Key| {
-        let mut parts = Vec::new();
-        if let Some(q) = &k.0 {
-            parts.push(format!("q={}", url_encode(q)));
-        }
-        if let Some(s) = &k.1 {
-            parts.push(format!("status={}", url_encode(s)));
-        }
-        if let Some(o) = k.2 {
-            parts.push(format!("owner={o}"));
-        }
-        if let Some(s) = &k.3 {
-            parts.push(format!("sort={}", url_encode(s)));
-        }
-        let url = if parts.is_empty() { "/customers".to_string() } else { format!("/customers?{}", parts.join("&")) };
+        let query = query_string(&k);
+        let url = if query.is_empty() { "/customers".to_string() } else { format!("/customers?{query}") };
         navigate(&url, NavigateOptions { replace: true, ..Default::default() });
     };
     let go_search = go.clone();
@@ -78,23 +84,7 @@ pub fn CustomerListPage() -> impl IntoView {
     view! {
         <PageHeader title=t.t("customers.title")>
             {can(Entity::Customer, Action::Export).then(|| {
-                let href = move || {
-                    let k = key.get();
-                    let mut parts = Vec::new();
-                    if let Some(q) = &k.0 {
-                        parts.push(format!("q={}", url_encode(q)));
-                    }
-                    if let Some(s) = &k.1 {
-                        parts.push(format!("status={}", url_encode(s)));
-                    }
-                    if let Some(o) = k.2 {
-                        parts.push(format!("owner={o}"));
-                    }
-                    if let Some(s) = &k.3 {
-                        parts.push(format!("sort={}", url_encode(s)));
-                    }
-                    format!("/customers/export.csv?{}", parts.join("&"))
-                };
+                let href = move || format!("/customers/export.csv?{}", query_string(&key.get()));
                 view! { <a href=href download="" rel="external" class=BTN_SECONDARY>{t.t("customers.export_csv")}</a> }
             })}
             {can(Entity::Customer, Action::Create).then(|| view! { <A href="/customers/new" attr:class=BTN_PRIMARY>{t.t("customers.new")}</A> })}
