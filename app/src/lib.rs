@@ -3,7 +3,9 @@
 #![recursion_limit = "512"]
 
 pub mod account;
+pub mod activities;
 pub mod admin;
+pub mod contacts;
 pub mod customers;
 pub mod platform;
 pub mod ui;
@@ -57,13 +59,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=|| view! { <Redirect path="/customers"/> }/>
                 <Route path=path!("customers") view=customers::pages::CustomerListPage/>
                 <Route path=path!("customers/new") view=customers::pages::NewCustomerPage/>
+                <Route path=path!("customers/pool") view=customers::pages::PoolPage/>
+                <Route path=path!("customers/transfer") view=customers::pages::TransferPage/>
                 <Route path=path!("customers/:id") view=customers::pages::CustomerDetailPage/>
                 <Route path=path!("customers/:id/edit") view=customers::pages::EditCustomerPage/>
+                <Route path=path!("activities/plan") view=activities::pages::VisitPlanPage/>
+                <Route path=path!("contacts/birthdays") view=contacts::pages::BirthdaysPage/>
                 <Route path=path!("account") view=account::pages::AccountPage/>
                 <Route path=path!("admin/users") view=admin::pages::UsersPage/>
                 <Route path=path!("admin/departments") view=admin::pages::DepartmentsPage/>
                 <Route path=path!("admin/roles") view=admin::pages::RolesPage/>
                 <Route path=path!("admin/audit") view=admin::pages::AuditPage/>
+                <Route path=path!("admin/settings/pool") view=customers::pages::PoolSettingsPage/>
             </ParentRoute>
         </Routes>
         </Router>

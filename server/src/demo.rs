@@ -236,6 +236,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     let owners = [(ids[1], east), (ids[2], north), (ids[0], sales)];
     let mut tx = db.write().await?;
     let now = now_ms();
+    let mut customer_ids = Vec::new();
     for (i, c) in CUSTOMERS.iter().enumerate() {
         let (owner, dept) = owners[i % owners.len()];
         let input = CustomerInput {
@@ -259,9 +260,68 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
             AuditEntry::with_meta(&Default::default(), None, "demo", "create").on("customer", id).summary(c.name).after(&valid),
         )
         .await?;
+        customer_ids.push((id, owner));
     }
+    seed_people_and_follow_ups(&mut tx, &customer_ids, now).await?;
     tx.commit().await?;
     println!("Demo data loaded: departments, users zhangwei (销售经理), lina and wangfang (销售员), liuyang (客服), chenjie (工程师); password: {password}");
+    Ok(())
+}
+
+/// Contacts with a reports-to chain and birthdays, a few follow-ups and visit plans,
+/// and two customers in the public pool, so every customer-page section has content.
+async fn seed_people_and_follow_ups(tx: &mut app::platform::db::Tx, customers: &[(i64, i64)], now: i64) -> anyhow::Result<()> {
+    use app::activities::types::{ActivityKind, ActivityStatus, ValidActivity};
+    use app::contacts::types::ContactInput;
+    let soon = app::platform::time::date_parts(now + 3 * 86_400_000 + 8 * 3_600_000);
+    // name, title, decision role, mobile, index of the manager, birthday
+    type Person = (&'static str, &'static str, &'static str, &'static str, Option<usize>, String);
+    let people: [Person; 4] = [
+        ("陈国栋", "总经理", "decision_maker", "13901010001", None, "1972-05-18".to_string()),
+        ("刘晓梅", "采购经理", "evaluator", "13901010002", Some(0), format!("1985-{:02}-{:02}", soon.1, soon.2)),
+        ("赵磊", "IT 主管", "influencer", "13901010003", Some(0), "1988-09-02".to_string()),
+        ("孙婷", "采购专员", "user", "13901010004", Some(1), "1994-12-24".to_string()),
+    ];
+    for &(customer_id, owner) in customers.iter().take(3) {
+        let mut contact_ids: Vec<i64> = Vec::new();
+        for (name, title, role, mobile, reports_to, birthday) in &people {
+            let input = ContactInput {
+                name: (*name).into(),
+                title: (*title).into(),
+                decision_role: (*role).into(),
+                mobile: (*mobile).into(),
+                birthday: birthday.clone(),
+                reports_to_id: reports_to.map(|i| contact_ids[i]),
+                is_primary: contact_ids.is_empty(),
+                ..Default::default()
+            };
+            let valid = input.validate().map_err(|e| anyhow::anyhow!("demo contact invalid: {e:?}"))?;
+            contact_ids.push(app::contacts::repo::insert(tx, customer_id, &valid, owner, now).await?);
+        }
+        let follow_ups = [
+            ("call", false, "电话沟通年度采购计划", -5),
+            ("visit", false, "上门拜访，演示新版系统", -3),
+            ("wechat", false, "微信发送报价单", -1),
+            ("visit", true, "拜访采购经理，确认合同条款", 2),
+        ];
+        for (kind, planned, subject, days) in follow_ups {
+            let at = now + days * 86_400_000;
+            let valid = ValidActivity {
+                kind: ActivityKind::from_code(kind).context("demo activity kind")?,
+                status: if planned { ActivityStatus::Planned } else { ActivityStatus::Done },
+                subject: subject.into(),
+                body: None,
+                occurred_at: at,
+                contact_id: Some(contact_ids[1]),
+            };
+            let id = app::activities::repo::insert(tx, &valid, owner, now).await?;
+            app::activities::repo::link(tx, id, "customer", customer_id).await?;
+            app::activities::repo::link(tx, id, "contact", contact_ids[1]).await?;
+        }
+    }
+    for &(customer_id, _) in customers.iter().rev().take(2) {
+        sql("UPDATE customers SET owner_id = NULL, pool_since = $1 WHERE id = $2").arg_i64(now).arg_i64(customer_id).execute(tx).await?;
+    }
     Ok(())
 }
 
@@ -297,7 +357,7 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
         let mut q = SqlBuilder::default();
         q.push(
             "INSERT INTO customers (name, short_name, kind, status, industry, region, phone, owner_id, department_id, version, \
-             created_at, created_by, updated_at, updated_by, name_key, name_core, phone_key) VALUES ",
+             created_at, created_by, updated_at, updated_by, last_touch_at, name_key, name_core, phone_key) VALUES ",
         );
         for k in 0..n {
             let i = done + k;
@@ -325,6 +385,7 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
             };
             let at = now - (count - i) * 1000;
             q.push(", 1, ").bind_i64(at).push(", ").bind_i64(owner).push(", ").bind_i64(at).push(", ").bind_i64(owner);
+            q.push(", ").bind_i64(at);
             q.push(", ")
                 .bind_opt_text(keys.name_key)
                 .push(", ")

@@ -47,6 +47,9 @@ enum Command {
     },
     /// Walk the audit log hash chain and report whether it is intact.
     VerifyAudit,
+    /// Return customers without a follow-up for the configured number of days to the
+    /// public pool now (the server also does this every 10 minutes).
+    PoolReturn,
     /// Time the customer-list SQL alone (for bench/run.sh), as `username` would run it.
     #[command(hide = true)]
     BenchSql {
@@ -112,6 +115,11 @@ async fn run() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::PoolReturn => {
+            let n =
+                app::customers::ownership::auto_return(&db, app::platform::time::now_ms()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!("{n} customers returned to the pool");
+        }
         Command::Serve { demo } => {
             let mut tx = db.read().await?;
             let users = sql("SELECT COUNT(*) FROM users").fetch_i64(&mut tx).await?;
@@ -127,10 +135,27 @@ async fn run() -> anyhow::Result<()> {
                     demo::seed(&db).await?;
                 }
             }
+            spawn_pool_return(db.clone());
             web::serve(config, db).await?;
         }
     }
     Ok(())
+}
+
+/// The public-pool return job: every 10 minutes, customers without a follow-up for
+/// the configured number of days go back to the pool.
+fn spawn_pool_return(db: Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match app::customers::ownership::auto_return(&db, app::platform::time::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(customers = n, "returned to the public pool"),
+                Err(e) => tracing::warn!(error = ?e, "pool return job failed"),
+            }
+        }
+    });
 }
 
 fn redact(url: &str) -> String {

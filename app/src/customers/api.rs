@@ -62,3 +62,61 @@ pub async fn check_customer_duplicates(
     use crate::platform::request::{current_user, db};
     crate::customers::service::check_duplicates(&db()?, &current_user()?, &input, exclude_id).await
 }
+
+#[server(input = GetUrl)]
+pub async fn customer_owner_history(customer_id: i64) -> Result<Vec<OwnerChange>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::ownership::owner_history(&db()?, &current_user()?, customer_id).await
+}
+
+#[server(input = Json)]
+pub async fn release_customer(id: i64, version: i64, reason: String) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::ownership::release_customer(&db()?, &current_user()?, id, version, &reason).await
+}
+
+#[server(input = Json)]
+pub async fn claim_customer(id: i64) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    let offset = crate::account::api::tz_offset_minutes();
+    crate::customers::ownership::claim_customer(&db()?, &current_user()?, id, offset).await
+}
+
+#[server(input = GetUrl)]
+pub async fn list_pool(q: Option<String>, after: Option<String>) -> Result<PoolPage, AppError> {
+    use crate::platform::request::{current_user, db};
+    let offset = crate::account::api::tz_offset_minutes();
+    crate::customers::ownership::list_pool(&db()?, &current_user()?, q, after, offset).await
+}
+
+/// Reassigns the given customers, or (with `from_owner`) every customer that person owns.
+#[server(input = Json)]
+pub async fn transfer_customers(ids: Vec<i64>, from_owner: Option<i64>, to: i64, reason: String) -> Result<i64, AppError> {
+    use crate::customers::ownership::Selection;
+    use crate::platform::request::{current_user, db};
+    let sel = match from_owner {
+        Some(f) => Selection::OwnedBy(f),
+        None => Selection::Ids(ids),
+    };
+    crate::customers::ownership::transfer_customers(&db()?, &current_user()?, &sel, to, &reason).await
+}
+
+/// How many customers `from_owner` owns within the user's assign scope.
+#[server(input = GetUrl)]
+pub async fn transfer_count(from_owner: i64) -> Result<i64, AppError> {
+    use crate::customers::ownership::Selection;
+    use crate::platform::request::{current_user, db};
+    crate::customers::ownership::transfer_count(&db()?, &current_user()?, &Selection::OwnedBy(from_owner)).await
+}
+
+#[server(input = GetUrl)]
+pub async fn get_pool_settings() -> Result<PoolSettings, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::ownership::get_pool_settings(&db()?, &current_user()?).await
+}
+
+#[server(input = Json)]
+pub async fn save_pool_settings(settings: PoolSettings) -> Result<PoolSettings, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::ownership::save_pool_settings(&db()?, &current_user()?, settings).await
+}

@@ -72,7 +72,7 @@ pub fn list_query(backend: Backend, grant: &Grant, f: &ListFilter, dense_scope: 
 
 /// Substring search on name and short name that works for Chinese.
 /// Three characters or more use the trigram index; shorter terms fall back to LIKE.
-fn push_search(q: &mut SqlBuilder, backend: Backend, term: &str) {
+pub(crate) fn push_search(q: &mut SqlBuilder, backend: Backend, term: &str) {
     let pattern = format!("%{}%", like_escape(term));
     match backend {
         Backend::Sqlite if term.chars().count() >= 3 => {
@@ -103,7 +103,7 @@ pub async fn get(tx: &mut Tx, grant: &Grant, id: i64, include_deleted: bool) -> 
         sql("SELECT c.id, c.code, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.source, c.address, c.phone, c.email, \
          c.website, c.tax_id, c.notes, c.owner_id, o.display_name AS owner_name, c.department_id, d.name AS department_name, \
          d.path AS department_path, c.version, c.created_at, cb.display_name AS created_by_name, c.updated_at, \
-         ub.display_name AS updated_by_name, c.deleted_at \
+         ub.display_name AS updated_by_name, c.deleted_at, c.last_touch_at, c.pool_since \
          FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
          LEFT JOIN users cb ON cb.id = c.created_by LEFT JOIN users ub ON ub.id = c.updated_by WHERE c.id = ");
     q.bind_i64(id);
@@ -163,9 +163,9 @@ fn push_values(q: SqlBuilder, c: &ValidCustomer) -> SqlBuilder {
 pub async fn insert(tx: &mut Tx, c: &ValidCustomer, owner: &OwnerInfo, actor: i64, now: i64) -> Result<i64, sqlx::Error> {
     let q = push_values(
         sql("INSERT INTO customers (code, name, short_name, kind, status, industry, region, source, address, phone, email, website, tax_id, notes, \
-             owner_id, department_id, version, created_at, created_by, updated_at, updated_by, \
+             owner_id, department_id, version, created_at, created_by, updated_at, updated_by, last_touch_at, \
              name_key, name_core, phone_key, email_key, website_key, tax_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $17, $18, \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $17, $18, $17, \
              $19, $20, $21, $22, $23, $24) RETURNING id"),
         c,
     )

@@ -64,7 +64,11 @@ pub async fn get_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Cus
     let mut tx = db.read().await?;
     // A deleted customer stays visible to whoever may restore it, so undo works from its page.
     let include_deleted = authorize(user, Entity::Customer, Action::Delete).is_ok();
-    let mut c = repo::get(&mut tx, &grant, id, include_deleted).await?.ok_or(AppError::NotFound)?;
+    let mut c = match repo::get(&mut tx, &grant, id, include_deleted).await? {
+        Some(c) => c,
+        // Pool customers are open to everyone who may claim them.
+        None => customer_in_scope(&mut tx, user, id, Action::View).await?,
+    };
     let reaches = |action| {
         authorize(user, Entity::Customer, action)
             .map(|g| g.reaches(c.owner_id, c.department_path.as_deref(), c.department_id))
@@ -73,10 +77,32 @@ pub async fn get_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Cus
     c.can_edit = reaches(Action::Edit);
     c.can_delete = reaches(Action::Delete);
     c.can_assign = reaches(Action::Assign);
+    c.can_claim = c.owner_id.is_none() && authorize(user, Entity::Customer, Action::Claim).is_ok();
     if c.deleted_at.is_some() && !c.can_delete {
         return Err(AppError::NotFound);
     }
     Ok(c)
+}
+
+/// Loads customer `id` for an operation on something that hangs off it (contacts,
+/// activities): the user needs `action` on customers reaching this record. Customers
+/// in the public pool may be viewed by anyone who may claim from it.
+pub async fn customer_in_scope(tx: &mut crate::platform::db::Tx, user: &CurrentUser, id: i64, action: Action) -> AppResult<CustomerDetail> {
+    let grant = authorize(user, Entity::Customer, action);
+    if let Ok(g) = &grant {
+        if let Some(c) = repo::get(tx, g, id, false).await? {
+            return Ok(c);
+        }
+    }
+    if action == Action::View {
+        if let Ok(claim) = authorize(user, Entity::Customer, Action::Claim) {
+            if let Some(c) = repo::get(tx, &claim, id, false).await?.filter(|c| c.owner_id.is_none()) {
+                return Ok(c);
+            }
+        }
+    }
+    grant?;
+    Err(AppError::NotFound)
 }
 
 /// Resolves the owner for a create or update, enforcing the Assign permission
@@ -130,6 +156,9 @@ pub async fn update_customer(db: &Db, user: &CurrentUser, id: i64, version: i64,
     let now = now_ms();
     if !repo::update(&mut tx, id, version, &valid, &owner, user.id, now).await? {
         return Err(AppError::Conflict);
+    }
+    if before.owner_id != Some(owner.id) {
+        crate::customers::ownership::note_owner_edit(&mut tx, id, before.owner_id, owner.id, user.id, now).await?;
     }
     let mut after = before.to_input();
     after.owner_id = Some(owner.id);

@@ -263,13 +263,18 @@ pub struct CustomerDetail {
     pub updated_at: i64,
     pub updated_by_name: Option<String>,
     pub deleted_at: Option<i64>,
-    /// Whether the viewer may edit / delete / reassign this record (filled in by the service).
+    /// Last follow-up (or assignment); the pool clock runs from here.
+    pub last_touch_at: i64,
+    pub pool_since: Option<i64>,
+    /// Whether the viewer may edit / delete / reassign / claim this record (filled in by the service).
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub can_edit: bool,
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub can_delete: bool,
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub can_assign: bool,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub can_claim: bool,
 }
 
 impl CustomerDetail {
@@ -295,6 +300,68 @@ impl CustomerDetail {
         }
     }
 }
+
+/// One row of a customer's ownership history (assignment, reassignment, pool moves).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OwnerChange {
+    pub id: i64,
+    /// `reassign`, `release`, `claim` or `auto_return`.
+    pub kind: String,
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+    pub reason: Option<String>,
+    pub changed_by_name: Option<String>,
+    pub changed_at: i64,
+}
+
+/// One customer in the public pool (公海).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PoolRow {
+    pub id: i64,
+    pub name: String,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub pool_since: Option<i64>,
+}
+
+/// A page of the pool, with how many more customers the user may claim today.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PoolPage {
+    pub rows: Vec<PoolRow>,
+    pub next: Option<String>,
+    /// `None` when there is no daily limit.
+    pub claims_left: Option<i64>,
+}
+
+/// Rules of the public pool, edited in settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolSettings {
+    /// Customers without a follow-up for this many days go back to the pool; 0 turns it off.
+    pub return_days: i64,
+    /// How many customers one person may claim per day; 0 means no limit.
+    pub daily_claim_limit: i64,
+}
+
+impl PoolSettings {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if !(0..=3650).contains(&self.return_days) {
+            errors.push(FieldError::new("return_days", "validation.range"));
+        }
+        if !(0..=1000).contains(&self.daily_claim_limit) {
+            errors.push(FieldError::new("daily_claim_limit", "validation.range"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+pub const REASON_MAX: usize = 500;
 
 /// A user who can own customers, for the owner picker and filter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ pub enum Entity {
     Department,
     Role,
     AuditLog,
+    Setting,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -23,6 +24,8 @@ pub enum Action {
     Delete,
     Export,
     Assign,
+    /// Take a customer from the public pool.
+    Claim,
 }
 
 /// Which records a grant reaches. Ordered from narrowest to widest.
@@ -35,7 +38,7 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 5] = [Entity::Customer, Entity::User, Entity::Department, Entity::Role, Entity::AuditLog];
+    pub const ALL: [Entity; 6] = [Entity::Customer, Entity::User, Entity::Department, Entity::Role, Entity::AuditLog, Entity::Setting];
     pub fn code(self) -> &'static str {
         match self {
             Entity::Customer => "customer",
@@ -43,6 +46,7 @@ impl Entity {
             Entity::Department => "department",
             Entity::Role => "role",
             Entity::AuditLog => "audit_log",
+            Entity::Setting => "setting",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {
@@ -51,7 +55,8 @@ impl Entity {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [Action::View, Action::Create, Action::Edit, Action::Delete, Action::Export, Action::Assign];
+    pub const ALL: [Action; 7] =
+        [Action::View, Action::Create, Action::Edit, Action::Delete, Action::Export, Action::Assign, Action::Claim];
     pub fn code(self) -> &'static str {
         match self {
             Action::View => "view",
@@ -60,6 +65,7 @@ impl Action {
             Action::Delete => "delete",
             Action::Export => "export",
             Action::Assign => "assign",
+            Action::Claim => "claim",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

@@ -11,3 +11,5 @@ pub mod audit;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod settings;

@@ -20,6 +20,12 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// (year, month, day) of a UTC millisecond time, read in UTC.
+pub fn date_parts(ms: i64) -> (i64, i64, i64) {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    (y, m as i64, d as i64)
+}
+
 /// `YYYY-MM-DD HH:MM` in the given offset from UTC (minutes).
 pub fn format_ms(ms: i64, offset_minutes: i32) -> String {
     let secs = ms.div_euclid(1000) + offset_minutes as i64 * 60;

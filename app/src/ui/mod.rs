@@ -228,6 +228,18 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Customer, Action::Create) {
         items.push(NavItem { href: "/customers/new", key: "nav.new_customer", icon: "➕" });
     }
+    if can(Entity::Customer, Action::Claim) {
+        items.push(NavItem { href: "/customers/pool", key: "nav.pool", icon: "🌊" });
+    }
+    if can(Entity::Customer, Action::Assign) {
+        items.push(NavItem { href: "/customers/transfer", key: "nav.transfer", icon: "🔁" });
+    }
+    if can(Entity::Customer, Action::Edit) {
+        items.push(NavItem { href: "/activities/plan", key: "nav.visit_plan", icon: "🗓️" });
+    }
+    if can(Entity::Customer, Action::View) {
+        items.push(NavItem { href: "/contacts/birthdays", key: "nav.birthdays", icon: "🎂" });
+    }
     if can(Entity::User, Action::View) {
         items.push(NavItem { href: "/admin/users", key: "nav.users", icon: "🧑‍💼" });
     }
@@ -239,6 +251,9 @@ fn nav_items() -> Vec<NavItem> {
     }
     if can(Entity::AuditLog, Action::View) {
         items.push(NavItem { href: "/admin/audit", key: "nav.audit", icon: "📜" });
+    }
+    if can(Entity::Setting, Action::View) {
+        items.push(NavItem { href: "/admin/settings/pool", key: "nav.pool_settings", icon: "⚙️" });
     }
     items.push(NavItem { href: "/account", key: "nav.account", icon: "⚙️" });
     items

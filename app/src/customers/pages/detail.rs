@@ -1,4 +1,6 @@
-use super::StatusBadge;
+use super::{OwnershipSection, StatusBadge};
+use crate::activities::pages::TimelineSection;
+use crate::contacts::pages::ContactsSection;
 use crate::customers::api::{delete_customer, get_customer, restore_customer};
 use crate::customers::types::CustomerDetail;
 use crate::platform::error::AppError;
@@ -142,6 +144,15 @@ fn CustomerView(c: CustomerDetail, on_change: Callback<()>) -> impl IntoView {
                 <h2 class="mb-2 font-semibold">{t.t("customer.notes")}</h2>
                 <p class="whitespace-pre-wrap">{c.notes.clone().unwrap_or_else(|| "—".into())}</p>
             </section>
+            <div class="lg:col-span-2">
+                <OwnershipSection c=c.clone() on_change=on_change/>
+            </div>
+            <div class="lg:col-span-2">
+                <ContactsSection customer_id=id on_change=Callback::new(|_| ())/>
+            </div>
+            <div class="lg:col-span-2">
+                <TimelineSection customer_id=id/>
+            </div>
         </div>
     }
 }

@@ -2,10 +2,12 @@
 mod detail;
 mod form;
 mod list;
+mod ownership;
 
 pub use detail::CustomerDetailPage;
 pub use form::{EditCustomerPage, NewCustomerPage};
 pub use list::CustomerListPage;
+pub use ownership::{OwnershipSection, PoolPage, PoolSettingsPage, TransferPage};
 
 use crate::platform::i18n::I18n;
 use leptos::prelude::*;
