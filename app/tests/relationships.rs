@@ -296,3 +296,69 @@ async fn bulk_reassignment_moves_everything_in_scope_with_reason_and_history() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn merging_keeps_every_contact_activity_and_history_row_and_undo_restores_both() {
+    on_both_databases(|db| async move {
+        use app::customers::merge;
+        let o = org(&db).await;
+        let kept = customer(&db, &o.alice, "北京天度网络科技有限公司", None).await;
+        let mut input = common::customer_input("天度网络（北京）科技有限公司");
+        input.phone = "010-6552 8888".into();
+        input.tax_id = "91110105MA01ABCD2X".into();
+        let other = customers::create_customer(&db, &o.alice, &input).await.unwrap();
+        let k1 = contacts::create_contact(&db, &o.alice, kept, &contact("陈国栋")).await.unwrap();
+        let k2 = contacts::create_contact(&db, &o.alice, other, &contact("刘晓梅")).await.unwrap();
+        activities::log_activity(&db, &o.alice, kept, &call("电话一"), 480).await.unwrap();
+        activities::log_activity(&db, &o.alice, other, &ActivityInput { contact_id: Some(k2), ..call("电话二") }, 480).await.unwrap();
+        let v = customers::get_customer(&db, &o.alice, other).await.unwrap().version;
+        ownership::release_customer(&db, &o.alice, other, v, "测试").await.unwrap();
+        ownership::claim_customer(&db, &o.alice, other, 480).await.unwrap();
+
+        // The saved customer's page lists the other as a duplicate; "not a duplicate" hides it, for both sides.
+        let hits = merge::duplicates_of(&db, &o.alice, kept).await.unwrap();
+        assert_eq!(hits.iter().filter_map(|h| h.id).collect::<Vec<_>>(), vec![other]);
+        // Salespeople may not delete others' customers: bob cannot merge alice's.
+        assert!(merge::merge_customers(&db, &o.bob, kept, other).await.is_err());
+        assert!(merge::merge_customers(&db, &o.alice, kept, kept).await.is_err());
+
+        let seq = merge::merge_customers(&db, &o.alice, kept, other).await.unwrap();
+        let after = customers::get_customer(&db, &o.alice, kept).await.unwrap();
+        assert_eq!(after.phone.as_deref(), Some("010-6552 8888"), "empty fields are filled from the merged record");
+        assert_eq!(after.tax_id.as_deref(), Some("91110105MA01ABCD2X"));
+        let names: Vec<String> = contacts::list_contacts(&db, &o.alice, kept).await.unwrap().contacts.into_iter().map(|c| c.name).collect();
+        assert_eq!(names.len(), 2);
+        let timeline = activities::timeline(&db, &o.alice, kept, None, None).await.unwrap().items;
+        assert_eq!(timeline.len(), 2);
+        assert_eq!(ownership::owner_history(&db, &o.alice, kept).await.unwrap().len(), 2);
+        let gone = customers::get_customer(&db, &o.alice, other).await.unwrap();
+        assert!(gone.deleted_at.is_some());
+        assert_eq!(gone.merged_into, Some(kept));
+        assert!(customers::list_customers(&db, &o.alice, &Default::default()).await.unwrap().rows.iter().all(|r| r.id != other));
+        // The duplicate check now finds nothing to merge.
+        assert!(merge::duplicates_of(&db, &o.alice, kept).await.unwrap().is_empty());
+
+        // Undo from the audit record; a second undo is refused.
+        assert_eq!(merge::undo_merge(&db, &o.alice, seq).await.unwrap(), other);
+        assert_eq!(merge::undo_merge(&db, &o.alice, seq).await.unwrap_err(), AppError::Conflict);
+        assert_eq!(contacts::list_contacts(&db, &o.alice, kept).await.unwrap().contacts.iter().map(|c| c.id).collect::<Vec<_>>(), vec![k1]);
+        assert_eq!(
+            contacts::list_contacts(&db, &o.alice, other).await.unwrap().contacts.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![k2]
+        );
+        assert_eq!(activities::timeline(&db, &o.alice, other, None, None).await.unwrap().items[0].subject, "电话二");
+        assert_eq!(ownership::owner_history(&db, &o.alice, other).await.unwrap().len(), 2);
+        assert!(ownership::owner_history(&db, &o.alice, kept).await.unwrap().is_empty());
+        let restored = customers::get_customer(&db, &o.alice, kept).await.unwrap();
+        assert_eq!((restored.phone, restored.tax_id), (None, None));
+        let back = customers::get_customer(&db, &o.alice, other).await.unwrap();
+        assert_eq!((back.deleted_at, back.merged_into), (None, None));
+
+        merge::mark_not_duplicate(&db, &o.alice, kept, other).await.unwrap();
+        assert!(merge::duplicates_of(&db, &o.alice, kept).await.unwrap().is_empty());
+        assert!(merge::duplicates_of(&db, &o.alice, other).await.unwrap().is_empty());
+        let mut tx = db.read().await.unwrap();
+        assert!(matches!(verify_chain(&mut tx).await.unwrap(), ChainStatus::Intact { .. }));
+    })
+    .await;
+}

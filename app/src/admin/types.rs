@@ -126,8 +126,26 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 10] =
-    ["login", "logout", "login_failed", "login_locked", "password_change", "create", "update", "delete", "restore", "export"];
+pub const AUDIT_ACTIONS: [&str; 18] = [
+    "login",
+    "logout",
+    "login_failed",
+    "login_locked",
+    "password_change",
+    "create",
+    "update",
+    "delete",
+    "restore",
+    "export",
+    "reassign",
+    "release",
+    "claim",
+    "auto_return",
+    "complete",
+    "merge",
+    "unmerge",
+    "not_duplicate",
+];
 
 #[cfg(test)]
 mod tests {

@@ -120,3 +120,30 @@ pub async fn save_pool_settings(settings: PoolSettings) -> Result<PoolSettings, 
     use crate::platform::request::{current_user, db};
     crate::customers::ownership::save_pool_settings(&db()?, &current_user()?, settings).await
 }
+
+/// Possible duplicates of a saved customer (for its page), minus pairs judged different.
+#[server(input = GetUrl)]
+pub async fn customer_duplicates(id: i64) -> Result<Vec<crate::customers::dedup::DuplicateHit>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::merge::duplicates_of(&db()?, &current_user()?, id).await
+}
+
+#[server(input = Json)]
+pub async fn mark_not_duplicate(id: i64, other: i64) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::merge::mark_not_duplicate(&db()?, &current_user()?, id, other).await
+}
+
+/// Merges `merged_id` into `kept_id`; returns the audit sequence number that undoes it.
+#[server(input = Json)]
+pub async fn merge_customers(kept_id: i64, merged_id: i64) -> Result<i64, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::merge::merge_customers(&db()?, &current_user()?, kept_id, merged_id).await
+}
+
+/// Undoes the merge recorded at audit entry `seq`; returns the restored customer's id.
+#[server(input = Json)]
+pub async fn undo_merge(seq: i64) -> Result<i64, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::merge::undo_merge(&db()?, &current_user()?, seq).await
+}

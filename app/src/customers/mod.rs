@@ -5,6 +5,8 @@ pub mod pages;
 pub mod types;
 
 #[cfg(feature = "ssr")]
+pub mod merge;
+#[cfg(feature = "ssr")]
 pub mod ownership;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -103,7 +103,7 @@ pub async fn get(tx: &mut Tx, grant: &Grant, id: i64, include_deleted: bool) -> 
         sql("SELECT c.id, c.code, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.source, c.address, c.phone, c.email, \
          c.website, c.tax_id, c.notes, c.owner_id, o.display_name AS owner_name, c.department_id, d.name AS department_name, \
          d.path AS department_path, c.version, c.created_at, cb.display_name AS created_by_name, c.updated_at, \
-         ub.display_name AS updated_by_name, c.deleted_at, c.last_touch_at, c.pool_since \
+         ub.display_name AS updated_by_name, c.deleted_at, c.last_touch_at, c.pool_since, c.merged_into \
          FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
          LEFT JOIN users cb ON cb.id = c.created_by LEFT JOIN users ub ON ub.id = c.updated_by WHERE c.id = ");
     q.bind_i64(id);
@@ -275,7 +275,18 @@ pub async fn backfill_keys(tx: &mut Tx, batch: i64) -> Result<usize, sqlx::Error
         .arg_i64(batch)
         .fetch_all(tx)
         .await?;
-    for r in &rows {
+    write_keys(tx, &rows).await
+}
+
+/// Recomputes one customer's duplicate keys (after a merge changed its fields).
+pub async fn refresh_keys(tx: &mut Tx, id: i64) -> Result<usize, sqlx::Error> {
+    let rows: Vec<KeySource> =
+        sql("SELECT id, name, phone, email, website, tax_id FROM customers WHERE id = $1").arg_i64(id).fetch_all(tx).await?;
+    write_keys(tx, &rows).await
+}
+
+async fn write_keys(tx: &mut Tx, rows: &[KeySource]) -> Result<usize, sqlx::Error> {
+    for r in rows {
         let k = DedupKeys::of(&r.name, r.phone.as_deref(), r.email.as_deref(), r.website.as_deref(), r.tax_id.as_deref());
         // An empty name key is stored as '' so the row is not picked up again.
         let k = DedupKeys { name_key: Some(k.name_key.clone().unwrap_or_default()), ..k };

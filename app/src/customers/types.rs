@@ -266,6 +266,8 @@ pub struct CustomerDetail {
     /// Last follow-up (or assignment); the pool clock runs from here.
     pub last_touch_at: i64,
     pub pool_since: Option<i64>,
+    /// Set when this customer was merged into another one (and so deleted).
+    pub merged_into: Option<i64>,
     /// Whether the viewer may edit / delete / reassign / claim this record (filled in by the service).
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub can_edit: bool,

@@ -112,6 +112,11 @@ fn chain_hash(
 
 /// Appends `entry` to the log inside `tx`.
 pub async fn record(tx: &mut Tx, entry: AuditEntry) -> Result<(), sqlx::Error> {
+    record_returning_seq(tx, entry).await.map(|_| ())
+}
+
+/// Like [`record`], returning the entry's sequence number (for actions undone from their audit record).
+pub async fn record_returning_seq(tx: &mut Tx, entry: AuditEntry) -> Result<i64, sqlx::Error> {
     let head: Head = sql("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(tx).await?;
     let at = now_ms();
     let before = entry.before.as_ref().map(|v| v.to_string());
@@ -149,7 +154,7 @@ pub async fn record(tx: &mut Tx, entry: AuditEntry) -> Result<(), sqlx::Error> {
     .execute(tx)
     .await?;
     sql("UPDATE audit_head SET hash = $1 WHERE id = 1").arg_text(hash).execute(tx).await?;
-    Ok(())
+    Ok(head.seq)
 }
 
 #[derive(sqlx::FromRow)]

@@ -81,7 +81,7 @@ pub fn AuditPage() -> impl IntoView {
             <label class="flex flex-col text-sm">{t.t("audit.entity")}
                 <select class=input_class on:change=move |ev| entity.set(event_target_value(&ev))>
                     <option value="">{t.t("audit.any")}</option>
-                    {["customer", "user", "department"].iter().map(|e| view! { <option value=*e selected=move || entity.get() == *e>{t.t(&format!("entity.{e}"))}</option> }).collect_view()}
+                    {["customer", "contact", "activity", "user", "department", "setting"].iter().map(|e| view! { <option value=*e selected=move || entity.get() == *e>{t.t(&format!("entity.{e}"))}</option> }).collect_view()}
                 </select>
             </label>
             <label class="flex flex-col text-sm">{t.t("audit.from")}
@@ -141,6 +141,7 @@ fn AuditItem(r: AuditRow) -> impl IntoView {
                 <span class="text-slate-700">{r.summary.clone()}</span>
                 <span class="ml-auto font-mono text-xs text-slate-400">{r.ip.clone()}</span>
             </div>
+            {(r.action == "merge").then(|| view! { <crate::customers::pages::UndoMergeButton seq=r.seq/> })}
             {has_detail.then(|| view! {
                 <details class="mt-2">
                     <summary class="min-h-11 cursor-pointer py-2 text-blue-700">{t.t("audit.changes")}</summary>

@@ -1,4 +1,4 @@
-use super::{OwnershipSection, StatusBadge};
+use super::{DuplicatesSection, OwnershipSection, StatusBadge};
 use crate::activities::pages::TimelineSection;
 use crate::contacts::pages::ContactsSection;
 use crate::customers::api::{delete_customer, get_customer, restore_customer};
@@ -90,6 +90,7 @@ fn CustomerView(c: CustomerDetail, on_change: Callback<()>) -> impl IntoView {
         {deleted.then(|| view! {
             <div role="status" class="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-amber-900">
                 <span>{t.t("customers.deleted_notice")}</span>
+                {c.merged_into.map(|m| view! { <A href=format!("/customers/{m}") attr:class="text-blue-800 underline">{t.t("merge.merged_into")}</A> })}
                 <button type="button" class=BTN_PRIMARY disabled=move || restore.pending().get() on:click=move |_| { restore.dispatch(()); }>
                     {t.t("common.undo")}
                 </button>
@@ -144,6 +145,9 @@ fn CustomerView(c: CustomerDetail, on_change: Callback<()>) -> impl IntoView {
                 <h2 class="mb-2 font-semibold">{t.t("customer.notes")}</h2>
                 <p class="whitespace-pre-wrap">{c.notes.clone().unwrap_or_else(|| "—".into())}</p>
             </section>
+            <div class="lg:col-span-2">
+                <DuplicatesSection customer_id=id can_edit=c.can_edit && !deleted on_change=on_change/>
+            </div>
             <div class="lg:col-span-2">
                 <OwnershipSection c=c.clone() on_change=on_change/>
             </div>

@@ -2,11 +2,13 @@
 mod detail;
 mod form;
 mod list;
+mod merge;
 mod ownership;
 
 pub use detail::CustomerDetailPage;
 pub use form::{EditCustomerPage, NewCustomerPage};
 pub use list::CustomerListPage;
+pub use merge::{DuplicatesSection, UndoMergeButton};
 pub use ownership::{OwnershipSection, PoolPage, PoolSettingsPage, TransferPage};
 
 use crate::platform::i18n::I18n;
