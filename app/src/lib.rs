@@ -60,6 +60,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("customers") view=customers::pages::CustomerListPage/>
                 <Route path=path!("customers/new") view=customers::pages::NewCustomerPage/>
                 <Route path=path!("customers/pool") view=customers::pages::PoolPage/>
+                <Route path=path!("customers/import") view=customers::pages::ImportStartPage/>
+                <Route path=path!("customers/import/:id") view=customers::pages::ImportJobPage/>
                 <Route path=path!("customers/transfer") view=customers::pages::TransferPage/>
                 <Route path=path!("customers/:id") view=customers::pages::CustomerDetailPage/>
                 <Route path=path!("customers/:id/edit") view=customers::pages::EditCustomerPage/>

@@ -7,7 +7,7 @@ use app::platform::error::AppError;
 use app::platform::i18n::Locale;
 use app::platform::request::RequestMeta;
 use app::{shell, App};
-use axum::extract::{ConnectInfo, FromRef, Request, State};
+use axum::extract::{ConnectInfo, FromRef, FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -55,6 +55,10 @@ pub fn router(config: Config, db: Db) -> Router {
         .route("/auth/locale", post(locale_submit))
         .route("/healthz", get(|| async { "ok" }))
         .route("/customers/export.csv", get(export_customers))
+        .route(
+            "/import/customers",
+            post(import_upload).layer(axum::extract::DefaultBodyLimit::max(app::customers::import::MAX_FILE_BYTES + 64 * 1024)),
+        )
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -296,8 +300,6 @@ async fn locale_submit(State(state): State<AppState>, req: Request) -> Response 
     res
 }
 
-use axum::extract::FromRequest;
-
 #[derive(Deserialize)]
 struct ExportQuery {
     q: Option<String>,
@@ -335,6 +337,32 @@ async fn export_customers(State(state): State<AppState>, req: Request) -> Respon
             (status, app::ui::error_text(app::platform::i18n::I18n(locale), &e)).into_response()
         }
     }
+}
+
+/// Receives an import file from a plain HTML form (works before hydration) and sends
+/// the user on to the mapping page, or back with the reason it was refused.
+async fn import_upload(State(state): State<AppState>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let back = |code: &str| Redirect::to(&format!("/customers/import?error={code}")).into_response();
+    let Ok(mut form) = axum::extract::Multipart::from_request(req, &state).await else {
+        return back("import.unreadable");
+    };
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").to_string();
+        let Ok(bytes) = field.bytes().await else {
+            return back("import.too_large");
+        };
+        return match app::customers::import::upload(&state.db, &user, &name, &bytes).await {
+            Ok(id) => Redirect::to(&format!("/customers/import/{id}")).into_response(),
+            Err(e) => back(&e.field("file").unwrap_or_else(|| e.message_key().to_string())),
+        };
+    }
+    back("import.empty")
 }
 
 #[cfg(test)]

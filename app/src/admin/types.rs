@@ -126,7 +126,7 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 18] = [
+pub const AUDIT_ACTIONS: [&str; 19] = [
     "login",
     "logout",
     "login_failed",
@@ -145,6 +145,7 @@ pub const AUDIT_ACTIONS: [&str; 18] = [
     "merge",
     "unmerge",
     "not_duplicate",
+    "import",
 ];
 
 #[cfg(test)]

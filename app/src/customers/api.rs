@@ -147,3 +147,31 @@ pub async fn undo_merge(seq: i64) -> Result<i64, AppError> {
     use crate::platform::request::{current_user, db};
     crate::customers::merge::undo_merge(&db()?, &current_user()?, seq).await
 }
+
+#[server(input = GetUrl)]
+pub async fn get_import_job(id: i64) -> Result<crate::customers::import_types::ImportJob, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::import::get_job(&db()?, &current_user()?, id).await
+}
+
+/// A dry run of the import with this mapping: the per-row report, nothing written.
+#[server(input = Json)]
+pub async fn check_import(
+    id: i64,
+    plan: crate::customers::import_types::ImportPlan,
+) -> Result<crate::customers::import_types::ImportReport, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::import::check(&db()?, &current_user()?, id, &plan).await
+}
+
+#[server(input = Json)]
+pub async fn start_import(id: i64, plan: crate::customers::import_types::ImportPlan) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::import::start(&db()?, &current_user()?, id, plan).await
+}
+
+#[server(input = GetUrl)]
+pub async fn import_progress(id: i64) -> Result<crate::customers::import_types::ImportProgress, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::import::progress(&db()?, &current_user()?, id).await
+}

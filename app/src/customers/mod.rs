@@ -1,9 +1,12 @@
 //! Customers (客户管理): list, search, create, edit, soft delete, detail.
 pub mod api;
 pub mod dedup;
+pub mod import_types;
 pub mod pages;
 pub mod types;
 
+#[cfg(feature = "ssr")]
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod merge;
 #[cfg(feature = "ssr")]

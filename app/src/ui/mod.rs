@@ -228,6 +228,9 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Customer, Action::Create) {
         items.push(NavItem { href: "/customers/new", key: "nav.new_customer", icon: "➕" });
     }
+    if can(Entity::Customer, Action::Create) {
+        items.push(NavItem { href: "/customers/import", key: "nav.import", icon: "📥" });
+    }
     if can(Entity::Customer, Action::Claim) {
         items.push(NavItem { href: "/customers/pool", key: "nav.pool", icon: "🌊" });
     }

@@ -56,7 +56,7 @@ pub fn DuplicatesSection(customer_id: i64, can_edit: bool, on_change: Callback<(
         {move || merged.get().map(|(seq, name)| view! {
             <div role="status" class="flex flex-wrap items-center justify-between gap-2 rounded-md border border-green-300 bg-green-50 px-4 py-3 text-green-900">
                 <span>{t.t_args("merge.done", &[("name", name)])}</span>
-                <button type="button" class=BTN_SECONDARY disabled=move || undo.pending().get() on:click=move |_| { undo.dispatch(seq); }>{t.t("common.undo")}</button>
+                <button type="button" class=BTN_SECONDARY disabled=move || undo.pending().get() on:click=move |_| { undo.dispatch(seq); }>{t.t("merge.undo")}</button>
             </div>
         })}
         <Transition fallback=|| ()>

@@ -1,12 +1,14 @@
 //! Customer pages: list, detail, new, edit.
 mod detail;
 mod form;
+mod import;
 mod list;
 mod merge;
 mod ownership;
 
 pub use detail::CustomerDetailPage;
 pub use form::{EditCustomerPage, NewCustomerPage};
+pub use import::{ImportJobPage, ImportStartPage};
 pub use list::CustomerListPage;
 pub use merge::{DuplicatesSection, UndoMergeButton};
 pub use ownership::{OwnershipSection, PoolPage, PoolSettingsPage, TransferPage};
