@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Customer list latency under concurrent load, on SQLite and PostgreSQL, next to
-# the bare SQL of the same page; plus the gzip size of the WASM and CSS.
+# the bare SQL of the same page; the duplicate check; the import rate; plus the
+# gzip size of the WASM and CSS.
 #   bench/run.sh                 100 000 customers
 #   N=1000000 bench/run.sh       one million
 # Needs a release build (make build) and wrk (installed from Debian if missing).
@@ -63,6 +64,7 @@ run_backend() { # name database_url
     "$BIN" bench-sql --username "$name" --concurrency "$CONNECTIONS" --iterations 2000 --search 天度网络
   done
   "$BIN" bench-dup --username admin --concurrency "$CONNECTIONS" --iterations 2000
+  "$BIN" bench-import --username admin --rows "${IMPORT_ROWS:-20000}"
   kill $SERVER; wait $SERVER 2>/dev/null || true
 }
 

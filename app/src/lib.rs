@@ -7,6 +7,7 @@ pub mod activities;
 pub mod admin;
 pub mod contacts;
 pub mod customers;
+pub mod dictionaries;
 pub mod platform;
 pub mod ui;
 
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/roles") view=admin::pages::RolesPage/>
                 <Route path=path!("admin/audit") view=admin::pages::AuditPage/>
                 <Route path=path!("admin/settings/pool") view=customers::pages::PoolSettingsPage/>
+                <Route path=path!("admin/settings/lists") view=dictionaries::pages::DictionariesPage/>
             </ParentRoute>
         </Routes>
         </Router>

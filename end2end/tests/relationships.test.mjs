@@ -11,7 +11,7 @@ after(async () => { await env?.stop(); });
 async function openCustomer(page, name) {
   await page.goto(`/customers?q=${encodeURIComponent(name)}`);
   await hydrated(page);
-  await page.getByRole('link', { name, exact: true }).first().click();
+  await page.getByRole('link', { name }).first().click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
   await hydrated(page);
 }

@@ -319,6 +319,40 @@ async fn seed_people_and_follow_ups(tx: &mut app::platform::db::Tx, customers: &
             app::activities::repo::link(tx, id, "contact", contact_ids[1]).await?;
         }
     }
+    // Company lists (分级分类) and a classified customer or two.
+    let lists: [(&str, &[&str]); 5] = [
+        ("customer_category", &["终端客户", "渠道代理", "战略合作"]),
+        ("customer_group", &["华东重点", "华北重点", "展会线索"]),
+        ("industry", &["软件和信息技术服务", "制造业", "批发和零售", "教育", "医疗器械"]),
+        ("source", &["展会", "官网咨询", "老客户介绍", "电话营销", "招投标"]),
+        ("region", &["北京", "上海", "广东", "浙江", "江苏"]),
+    ];
+    for (kind, names) in lists {
+        for (i, name) in names.iter().enumerate() {
+            sql("INSERT INTO dictionary_items (kind, name, sort_order, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
+                .arg_text(kind)
+                .arg_text(*name)
+                .arg_i64(i as i64 + 1)
+                .arg_bool(true)
+                .arg_i64(now)
+                .execute(tx)
+                .await?;
+        }
+    }
+    for (i, &(customer_id, _)) in customers.iter().take(6).enumerate() {
+        sql("UPDATE customers SET level = $1, category = $2, rating = $3 WHERE id = $4")
+            .arg_text(["A", "B", "A", "C", "B", "D"][i])
+            .arg_text(["终端客户", "渠道代理", "战略合作", "终端客户", "终端客户", "渠道代理"][i])
+            .arg_i64(5 - (i as i64 % 4))
+            .arg_i64(customer_id)
+            .execute(tx)
+            .await?;
+        sql("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)")
+            .arg_i64(customer_id)
+            .arg_text(if i % 2 == 0 { "重点跟进" } else { "年度框架" })
+            .execute(tx)
+            .await?;
+    }
     for &(customer_id, _) in customers.iter().rev().take(2) {
         sql("UPDATE customers SET owner_id = NULL, pool_since = $1 WHERE id = $2").arg_i64(now).arg_i64(customer_id).execute(tx).await?;
     }
@@ -521,6 +555,56 @@ pub async fn bench_dup(db: &Db, username: &str, iterations: usize, concurrency: 
         pct(0.5),
         pct(0.99),
         all.len()
+    );
+    Ok(())
+}
+
+/// Times a customer import of `rows` generated rows (5% duplicates of existing
+/// customers, 1% invalid) as `username`: upload, the dry-run check, and the run.
+pub async fn bench_import(db: &Db, username: &str, rows: usize) -> anyhow::Result<()> {
+    use app::customers::import;
+    let user = bench_user(db, username).await?;
+    let mut csv = String::from("客户名称,电话,邮箱,联系人姓名\n");
+    for i in 0..rows {
+        let name = if i % 20 == 0 {
+            format!("{}{}{}有限公司{}", CITIES[i % CITIES.len()], WORDS[(i / 7) % WORDS.len()], TRADES[(i / 3) % TRADES.len()], i)
+        } else {
+            format!("导入测试{i}科技有限公司")
+        };
+        let email = if i % 100 == 1 { "bad-email".to_string() } else { format!("i{i}@import.example.cn") };
+        csv.push_str(&format!("{name},0755-{:08},{email},联系人{i}\n", 50_000_000 + i));
+    }
+    let err = |e: app::platform::error::AppError| anyhow::anyhow!("{e:?}");
+    let t0 = std::time::Instant::now();
+    let id = import::upload(db, &user, "bench.csv", csv.as_bytes()).await.map_err(err)?;
+    let uploaded = t0.elapsed();
+    let headers = import::get_job(db, &user, id).await.map_err(err)?.headers;
+    let plan = import::suggest(&headers);
+    let t1 = std::time::Instant::now();
+    let checked = import::check(db, &user, id, &plan).await.map_err(err)?;
+    let check_time = t1.elapsed();
+    let t2 = std::time::Instant::now();
+    import::start(db, &user, id, plan).await.map_err(err)?;
+    let report = loop {
+        let p = import::progress(db, &user, id).await.map_err(err)?;
+        if p.status != "running" {
+            break p.report.with_context(|| format!("import failed: {:?}", p.error))?;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let run_time = t2.elapsed();
+    let rate = |d: std::time::Duration| rows as f64 / d.as_secs_f64();
+    println!(
+        "import {rows} rows: upload+parse {:.0} ms, check {:.0} ms ({:.0} rows/s), run {:.0} ms ({:.0} rows/s); created {}, skipped {}, invalid {} (check found {} duplicates)",
+        uploaded.as_secs_f64() * 1000.0,
+        check_time.as_secs_f64() * 1000.0,
+        rate(check_time),
+        run_time.as_secs_f64() * 1000.0,
+        rate(run_time),
+        report.create,
+        report.skip,
+        report.invalid,
+        checked.skip
     );
     Ok(())
 }

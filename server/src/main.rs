@@ -72,6 +72,14 @@ enum Command {
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
     },
+    /// Time a customer import of generated rows (for bench/run.sh).
+    #[command(hide = true)]
+    BenchImport {
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, default_value_t = 20_000)]
+        rows: usize,
+    },
 }
 
 #[tokio::main]
@@ -102,6 +110,7 @@ async fn run() -> anyhow::Result<()> {
         Command::SeedDemo => demo::seed(&db).await?,
         Command::SeedBench { count } => demo::seed_bench(&db, count).await?,
         Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
+        Command::BenchImport { username, rows } => demo::bench_import(&db, &username, rows).await?,
         Command::BenchSql { username, iterations, concurrency, search } => {
             demo::bench_sql(&db, &username, iterations, concurrency, search).await?
         }

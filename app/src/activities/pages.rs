@@ -266,7 +266,7 @@ fn ActivityForm(customer_id: i64, on_saved: Callback<()>, on_cancel: Callback<()
         ActivityKind::ALL.iter().map(|k| (k.code().to_string(), t.t(&format!("activity.kind.{}", k.code())))).collect();
     view! {
         <form on:submit=submit novalidate class="mb-4 rounded-md border border-blue-200 bg-blue-50/40 p-3" data-testid="activity-form">
-            <div class="grid gap-x-4 sm:grid-cols-2">
+            <div class="grid grid-cols-1 gap-x-4 sm:grid-cols-2">
                 <SelectField id="activity-kind" label=t.t("activity.kind") value=kind options=kinds error=field_error("kind")/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -87,7 +87,7 @@ pub fn ContactsSection(customer_id: i64, #[prop(into)] on_change: Callback<()>) 
                                     }
                                 }
                                 {contacts.is_empty().then(|| view! { <p class="text-slate-500">{t.t("contacts.none")}</p> })}
-                                <ul class="grid gap-3 sm:grid-cols-2">
+                                <ul class="grid grid-cols-1 gap-3 sm:grid-cols-2">
                                     {contacts.into_iter().map(|c| {
                                         let c2 = c.clone();
                                         let (id, name) = (c.id, c.name.clone());
@@ -295,7 +295,7 @@ fn ContactForm(
     view! {
         <form on:submit=submit novalidate class="mb-4 rounded-md border border-blue-200 bg-blue-50/40 p-3" aria-label=heading.clone() data-testid="contact-form">
             <h3 class="mb-2 font-semibold">{heading.clone()}</h3>
-            <div class="grid gap-x-4 sm:grid-cols-2">
+            <div class="grid grid-cols-1 gap-x-4 sm:grid-cols-2">
                 <TextField id="contact-name" label=t.t("contact.name") value=name error=field_error("name") max_len=NAME_MAX required=true/>
                 <TextField id="contact-title" label=t.t("contact.title") value=title error=field_error("title") max_len=SHORT_MAX/>
                 <TextField id="contact-dept" label=t.t("contact.dept") value=dept error=field_error("dept") max_len=SHORT_MAX/>
@@ -313,7 +313,7 @@ fn ContactForm(
                 <input type="checkbox" class="h-5 w-5" prop:checked=move || primary.get() on:change=move |ev| primary.set(event_target_checked(&ev))/>
                 {t.t("contact.is_primary")}
             </label>
-            <div class="grid gap-x-4 sm:grid-cols-2">
+            <div class="grid grid-cols-1 gap-x-4 sm:grid-cols-2">
                 <TextArea id="contact-hobbies" label=t.t("contact.hobbies") value=hobbies error=field_error("hobbies") max_len=LONG_MAX/>
                 <TextArea id="contact-family" label=t.t("contact.family") value=family error=field_error("family") max_len=LONG_MAX/>
                 <TextArea id="contact-background" label=t.t("contact.background") value=background error=field_error("background") max_len=LONG_MAX/>

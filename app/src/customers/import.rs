@@ -210,6 +210,7 @@ struct Context {
     edit: Option<Grant>,
     me: OwnerInfo,
     users: HashMap<String, OwnerInfo>,
+    lists: crate::dictionaries::types::Dictionaries,
 }
 
 async fn context(tx: &mut Tx, user: &CurrentUser) -> AppResult<Context> {
@@ -240,6 +241,7 @@ async fn context(tx: &mut Tx, user: &CurrentUser) -> AppResult<Context> {
         edit: authorize(user, Entity::Customer, Action::Edit).ok(),
         me,
         users,
+        lists: crate::dictionaries::service::load(tx).await?,
     })
 }
 
@@ -336,7 +338,22 @@ async fn analyse(tx: &mut Tx, cx: &Context, rows: &[Vec<String>], plan: &ImportP
             tax_id: get("tax_id"),
             notes: get("notes"),
             owner_id: owner.as_ref().map(|o| o.id),
+            level: get("level"),
+            category: get("category"),
+            customer_group: get("customer_group"),
+            tags: get("tags"),
+            ..Default::default()
         };
+        for (field, kind) in [
+            ("level", crate::dictionaries::types::DictKind::Level),
+            ("category", crate::dictionaries::types::DictKind::Category),
+            ("customer_group", crate::dictionaries::types::DictKind::Group),
+        ] {
+            let value = get(field);
+            if !value.is_empty() && !cx.lists.names(kind).contains(&value) {
+                issues.push(RowIssue { row: line, field: field.into(), code: "validation.not_in_list".into(), value });
+            }
+        }
         let valid = match input.validate() {
             Ok(v) => Some(v),
             Err(errs) => {

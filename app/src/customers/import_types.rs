@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Fields a column can be mapped to: the customer's, its owner, and one contact.
-pub const IMPORT_FIELDS: [&str; 19] = [
+pub const IMPORT_FIELDS: [&str; 23] = [
     "name",
     "short_name",
     "kind",
@@ -19,6 +19,10 @@ pub const IMPORT_FIELDS: [&str; 19] = [
     "tax_id",
     "notes",
     "owner",
+    "level",
+    "category",
+    "customer_group",
+    "tags",
     "contact_name",
     "contact_title",
     "contact_mobile",

@@ -2,6 +2,7 @@
 pub mod api;
 pub mod dedup;
 pub mod import_types;
+pub mod lifecycle;
 pub mod pages;
 pub mod types;
 

@@ -15,7 +15,7 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-const LIST_COLUMNS: &str = "c.id, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.phone, c.owner_id, u.display_name AS owner_name, c.created_at, c.updated_at";
+const LIST_COLUMNS: &str = "c.id, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.phone, c.owner_id, u.display_name AS owner_name, c.created_at, c.updated_at, c.level";
 
 /// Rows in scope above which walking the sort index beats fetching the scope and sorting.
 const DENSE_SCOPE: i64 = 2000;
@@ -103,7 +103,9 @@ pub async fn get(tx: &mut Tx, grant: &Grant, id: i64, include_deleted: bool) -> 
         sql("SELECT c.id, c.code, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.source, c.address, c.phone, c.email, \
          c.website, c.tax_id, c.notes, c.owner_id, o.display_name AS owner_name, c.department_id, d.name AS department_name, \
          d.path AS department_path, c.version, c.created_at, cb.display_name AS created_by_name, c.updated_at, \
-         ub.display_name AS updated_by_name, c.deleted_at, c.last_touch_at, c.pool_since, c.merged_into \
+         ub.display_name AS updated_by_name, c.deleted_at, c.last_touch_at, c.pool_since, c.merged_into, \
+         c.level, c.category, c.customer_group, c.bank_name, c.bank_account, c.credit_limit, c.credit_currency, c.credit_days, \
+         c.credit_control, c.relationship, c.rating, c.evaluation \
          FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
          LEFT JOIN users cb ON cb.id = c.created_by LEFT JOIN users ub ON ub.id = c.updated_by WHERE c.id = ");
     q.bind_i64(id);
@@ -160,6 +162,53 @@ fn push_values(q: SqlBuilder, c: &ValidCustomer) -> SqlBuilder {
         .arg_opt_text(c.notes.clone())
 }
 
+/// Binds the classification, financial and evaluation columns (12 values).
+fn push_record(q: SqlBuilder, c: &ValidCustomer) -> SqlBuilder {
+    q.arg_opt_text(c.level.clone())
+        .arg_opt_text(c.category.clone())
+        .arg_opt_text(c.customer_group.clone())
+        .arg_opt_text(c.bank_name.clone())
+        .arg_opt_text(c.bank_account.clone())
+        .arg_opt_i64(c.credit_limit)
+        .arg_opt_text(c.credit_currency.clone())
+        .arg_opt_i64(c.credit_days)
+        .arg_opt_text(c.credit_control.clone())
+        .arg_opt_text(c.relationship.clone())
+        .arg_opt_i64(c.rating)
+        .arg_opt_text(c.evaluation.clone())
+}
+
+const RECORD_COLUMNS: [&str; 12] = [
+    "level",
+    "category",
+    "customer_group",
+    "bank_name",
+    "bank_account",
+    "credit_limit",
+    "credit_currency",
+    "credit_days",
+    "credit_control",
+    "relationship",
+    "rating",
+    "evaluation",
+];
+
+/// Writes the classification, financial and evaluation columns and the tags.
+pub async fn save_record(tx: &mut Tx, id: i64, c: &ValidCustomer) -> Result<(), sqlx::Error> {
+    let sets: Vec<String> = RECORD_COLUMNS.iter().enumerate().map(|(i, col)| format!("{col} = ${}", i + 1)).collect();
+    push_record(sql(&format!("UPDATE customers SET {} WHERE id = $13", sets.join(", "))), c).arg_i64(id).execute(tx).await?;
+    sql("DELETE FROM customer_tags WHERE customer_id = $1").arg_i64(id).execute(tx).await?;
+    for t in &c.tags {
+        sql("INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)").arg_i64(id).arg_text(t.clone()).execute(tx).await?;
+    }
+    Ok(())
+}
+
+pub async fn tags(tx: &mut Tx, id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sql("SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag").arg_i64(id).fetch_all(tx).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 pub async fn insert(tx: &mut Tx, c: &ValidCustomer, owner: &OwnerInfo, actor: i64, now: i64) -> Result<i64, sqlx::Error> {
     let q = push_values(
         sql("INSERT INTO customers (code, name, short_name, kind, status, industry, region, source, address, phone, email, website, tax_id, notes, \
@@ -173,7 +222,26 @@ pub async fn insert(tx: &mut Tx, c: &ValidCustomer, owner: &OwnerInfo, actor: i6
     .arg_opt_i64(owner.department_id)
     .arg_i64(now)
     .arg_i64(actor);
-    push_keys(q, keys(c)).fetch_i64(tx).await
+    let id = push_keys(q, keys(c)).fetch_i64(tx).await?;
+    if has_record(c) {
+        save_record(tx, id, c).await?;
+    }
+    Ok(id)
+}
+
+fn has_record(c: &ValidCustomer) -> bool {
+    c.level.is_some()
+        || c.category.is_some()
+        || c.customer_group.is_some()
+        || !c.tags.is_empty()
+        || c.bank_name.is_some()
+        || c.bank_account.is_some()
+        || c.credit_limit.is_some()
+        || c.credit_days.is_some()
+        || c.credit_control.is_some()
+        || c.relationship.is_some()
+        || c.rating.is_some()
+        || c.evaluation.is_some()
 }
 
 /// Updates when `version` still matches; returns false on a stale version.
@@ -203,6 +271,9 @@ pub async fn update(
     .arg_i64(id)
     .arg_i64(version);
     let n = push_keys(q, keys(c)).execute(tx).await?;
+    if n == 1 {
+        save_record(tx, id, c).await?;
+    }
     Ok(n == 1)
 }
 

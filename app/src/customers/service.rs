@@ -78,6 +78,7 @@ pub async fn get_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Cus
     c.can_delete = reaches(Action::Delete);
     c.can_assign = reaches(Action::Assign);
     c.can_claim = c.owner_id.is_none() && authorize(user, Entity::Customer, Action::Claim).is_ok();
+    c.tags = repo::tags(&mut tx, id).await?;
     if c.deleted_at.is_some() && !c.can_delete {
         return Err(AppError::NotFound);
     }
@@ -130,6 +131,7 @@ pub async fn create_customer(db: &Db, user: &CurrentUser, input: &CustomerInput)
     authorize(user, Entity::Customer, Action::Create)?;
     let valid = input.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
+    check_lists(&mut tx, &valid, None).await?;
     let owner = resolve_owner(&mut tx, user, input.owner_id, None).await?;
     let now = now_ms();
     let id = repo::insert(&mut tx, &valid, &owner, user.id, now).await?;
@@ -152,6 +154,7 @@ pub async fn update_customer(db: &Db, user: &CurrentUser, id: i64, version: i64,
     if before.version != version {
         return Err(AppError::Conflict);
     }
+    check_lists(&mut tx, &valid, Some(&before)).await?;
     let owner = resolve_owner(&mut tx, user, input.owner_id, before.owner_id).await?;
     let now = now_ms();
     if !repo::update(&mut tx, id, version, &valid, &owner, user.id, now).await? {
@@ -160,14 +163,18 @@ pub async fn update_customer(db: &Db, user: &CurrentUser, id: i64, version: i64,
     if before.owner_id != Some(owner.id) {
         crate::customers::ownership::note_owner_edit(&mut tx, id, before.owner_id, owner.id, user.id, now).await?;
     }
-    let mut after = before.to_input();
-    after.owner_id = Some(owner.id);
-    let changed = changed_fields(&before.to_input(), &{
-        let mut i = input.clone();
-        i.owner_id = Some(owner.id);
-        normalise(&valid, &mut i);
-        i
-    });
+    let mut after = valid.clone();
+    after.tags.sort();
+    let mut changed = match before.to_input().validate() {
+        Ok(mut old) => {
+            old.tags.sort();
+            changed_fields(&old, &after)
+        }
+        Err(_) => changed_fields(&before.to_input(), input),
+    };
+    if before.owner_id != Some(owner.id) {
+        changed.push("owner_id".into());
+    }
     audit::record(
         &mut tx,
         AuditEntry::by(Some(user.id), &user.display_name, "update")
@@ -181,44 +188,37 @@ pub async fn update_customer(db: &Db, user: &CurrentUser, id: i64, version: i64,
     get_customer(db, user, id).await
 }
 
-/// The validated values written back into input form, so audit diffs compare like with like.
-fn normalise(v: &ValidCustomer, i: &mut CustomerInput) {
-    let s = |o: &Option<String>| o.clone().unwrap_or_default();
-    i.name = v.name.clone();
-    i.short_name = s(&v.short_name);
-    i.kind = v.kind.code().into();
-    i.code = s(&v.code);
-    i.status = v.status.code().into();
-    i.industry = s(&v.industry);
-    i.region = s(&v.region);
-    i.source = s(&v.source);
-    i.address = s(&v.address);
-    i.phone = s(&v.phone);
-    i.email = s(&v.email);
-    i.website = s(&v.website);
-    i.tax_id = s(&v.tax_id);
-    i.notes = s(&v.notes);
+/// Names of the fields whose values differ between two versions of a record.
+fn changed_fields(before: &impl serde::Serialize, after: &impl serde::Serialize) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) = (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return Vec::new();
+    };
+    b.iter().filter(|(k, v)| a.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect()
 }
 
-fn changed_fields(a: &CustomerInput, b: &CustomerInput) -> Vec<&'static str> {
-    let pairs: [(&'static str, bool); 15] = [
-        ("name", a.name != b.name),
-        ("short_name", a.short_name != b.short_name),
-        ("kind", a.kind != b.kind),
-        ("code", a.code != b.code),
-        ("status", a.status != b.status),
-        ("industry", a.industry != b.industry),
-        ("region", a.region != b.region),
-        ("source", a.source != b.source),
-        ("address", a.address != b.address),
-        ("phone", a.phone != b.phone),
-        ("email", a.email != b.email),
-        ("website", a.website != b.website),
-        ("tax_id", a.tax_id != b.tax_id),
-        ("notes", a.notes != b.notes),
-        ("owner_id", a.owner_id != b.owner_id),
-    ];
-    pairs.into_iter().filter(|p| p.1).map(|p| p.0).collect()
+/// Level, category and group must come from their (user-defined) lists; a value
+/// the record already has stays valid after its item is hidden.
+async fn check_lists(tx: &mut crate::platform::db::Tx, v: &ValidCustomer, current: Option<&CustomerDetail>) -> AppResult<()> {
+    use crate::dictionaries::types::DictKind;
+    let lists = crate::dictionaries::service::load(tx).await?;
+    let mut errors = Vec::new();
+    for (field, kind, value, old) in [
+        ("level", DictKind::Level, &v.level, current.and_then(|c| c.level.clone())),
+        ("category", DictKind::Category, &v.category, current.and_then(|c| c.category.clone())),
+        ("customer_group", DictKind::Group, &v.customer_group, current.and_then(|c| c.customer_group.clone())),
+    ] {
+        if let Some(value) = value {
+            if Some(value) != old.as_ref() && !lists.names(kind).contains(value) {
+                errors.push(crate::platform::error::FieldError::new(field, "validation.not_in_list"));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 /// Soft-deletes; the record stays restorable from its page and the audit log.

@@ -13,6 +13,10 @@ pub const EMAIL_MAX: usize = 254;
 pub const WEBSITE_MAX: usize = 200;
 pub const TAX_ID_MAX: usize = 30;
 pub const NOTES_MAX: usize = 4000;
+pub const BANK_MAX: usize = 100;
+pub const EVALUATION_MAX: usize = 2000;
+pub const TAGS_MAX: usize = 10;
+pub const TAG_MAX: usize = 20;
 pub const PAGE_SIZE: i64 = 50;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +63,22 @@ impl CustomerStatus {
     }
 }
 
+/// How strictly the credit limit is enforced on orders (used by the sales documents).
+pub const CREDIT_CONTROLS: [&str; 3] = ["none", "warn", "block"];
+/// How close the relationship is, as the account owner judges it.
+pub const RELATIONSHIPS: [&str; 4] = ["close", "good", "normal", "weak"];
+
+/// Splits a tag list typed with any of the usual separators, trims, drops repeats.
+pub fn split_tags(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in s.split([',', '，', '、', ';', '；']).map(str::trim).filter(|t| !t.is_empty()) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
 /// Raw form input, exactly as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerInput {
@@ -78,6 +98,22 @@ pub struct CustomerInput {
     pub notes: String,
     /// `None` keeps the current owner (or makes the creator the owner).
     pub owner_id: Option<i64>,
+    pub level: String,
+    pub category: String,
+    pub customer_group: String,
+    /// Comma-separated.
+    pub tags: String,
+    pub bank_name: String,
+    pub bank_account: String,
+    /// An amount as typed ("50,000.00"), in `credit_currency`.
+    pub credit_limit: String,
+    pub credit_currency: String,
+    pub credit_days: String,
+    pub credit_control: String,
+    pub relationship: String,
+    /// Importance, 1 to 5 stars.
+    pub rating: String,
+    pub evaluation: String,
 }
 
 /// A customer that passed validation; it cannot hold invalid data.
@@ -97,6 +133,20 @@ pub struct ValidCustomer {
     pub website: Option<String>,
     pub tax_id: Option<String>,
     pub notes: Option<String>,
+    pub level: Option<String>,
+    pub category: Option<String>,
+    pub customer_group: Option<String>,
+    pub tags: Vec<String>,
+    pub bank_name: Option<String>,
+    pub bank_account: Option<String>,
+    /// Minor units of `credit_currency`.
+    pub credit_limit: Option<i64>,
+    pub credit_currency: Option<String>,
+    pub credit_days: Option<i64>,
+    pub credit_control: Option<String>,
+    pub relationship: Option<String>,
+    pub rating: Option<i64>,
+    pub evaluation: Option<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -200,10 +250,102 @@ impl CustomerInput {
         }
         let notes = opt(&self.notes);
         check_len(&mut errors, "notes", &notes, NOTES_MAX);
+        let level = opt(&self.level);
+        check_len(&mut errors, "level", &level, TEXT_MAX);
+        let category = opt(&self.category);
+        check_len(&mut errors, "category", &category, TEXT_MAX);
+        let customer_group = opt(&self.customer_group);
+        check_len(&mut errors, "customer_group", &customer_group, TEXT_MAX);
+        let tags = split_tags(&self.tags);
+        if tags.len() > TAGS_MAX || tags.iter().any(|t| t.chars().count() > TAG_MAX) {
+            errors.push(FieldError::new("tags", "validation.tags"));
+        }
+        let bank_name = opt(&self.bank_name);
+        check_len(&mut errors, "bank_name", &bank_name, BANK_MAX);
+        let bank_account = opt(&self.bank_account).map(|a| a.replace(' ', ""));
+        if bank_account.as_ref().is_some_and(|a| a.len() > 34 || !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+            errors.push(FieldError::new("bank_account", "validation.bank_account"));
+        }
+        let currency = match opt(&self.credit_currency) {
+            Some(c) => crate::platform::money::Currency::from_code(&c).unwrap_or_else(|| {
+                errors.push(FieldError::new("credit_currency", "validation.invalid_choice"));
+                Default::default()
+            }),
+            None => Default::default(),
+        };
+        let credit_limit = match opt(&self.credit_limit) {
+            Some(a) => {
+                let v = crate::platform::money::parse_amount(&a, currency);
+                if v.is_none() {
+                    errors.push(FieldError::new("credit_limit", "validation.amount"));
+                }
+                v
+            }
+            None => None,
+        };
+        let credit_currency = credit_limit.map(|_| currency.code().to_string());
+        let credit_days = match opt(&self.credit_days) {
+            Some(d) => match d.parse::<i64>() {
+                Ok(n) if (0..=3650).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError::new("credit_days", "validation.range"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let credit_control = opt(&self.credit_control);
+        if credit_control.as_deref().is_some_and(|c| !CREDIT_CONTROLS.contains(&c)) {
+            errors.push(FieldError::new("credit_control", "validation.invalid_choice"));
+        }
+        let relationship = opt(&self.relationship);
+        if relationship.as_deref().is_some_and(|c| !RELATIONSHIPS.contains(&c)) {
+            errors.push(FieldError::new("relationship", "validation.invalid_choice"));
+        }
+        let rating = match opt(&self.rating) {
+            Some(r) => match r.parse::<i64>() {
+                Ok(n) if (1..=5).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError::new("rating", "validation.invalid_choice"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let evaluation = opt(&self.evaluation);
+        check_len(&mut errors, "evaluation", &evaluation, EVALUATION_MAX);
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(ValidCustomer { name, short_name, kind, code, status, industry, region, source, address, phone, email, website, tax_id, notes })
+        Ok(ValidCustomer {
+            name,
+            short_name,
+            kind,
+            code,
+            status,
+            industry,
+            region,
+            source,
+            address,
+            phone,
+            email,
+            website,
+            tax_id,
+            notes,
+            level,
+            category,
+            customer_group,
+            tags,
+            bank_name,
+            bank_account,
+            credit_limit,
+            credit_currency,
+            credit_days,
+            credit_control,
+            relationship,
+            rating,
+            evaluation,
+        })
     }
 }
 
@@ -223,6 +365,7 @@ pub struct CustomerRow {
     pub owner_name: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub level: Option<String>,
 }
 
 /// A page of the list and the cursor for the next one.
@@ -268,6 +411,21 @@ pub struct CustomerDetail {
     pub pool_since: Option<i64>,
     /// Set when this customer was merged into another one (and so deleted).
     pub merged_into: Option<i64>,
+    pub level: Option<String>,
+    pub category: Option<String>,
+    pub customer_group: Option<String>,
+    pub bank_name: Option<String>,
+    pub bank_account: Option<String>,
+    pub credit_limit: Option<i64>,
+    pub credit_currency: Option<String>,
+    pub credit_days: Option<i64>,
+    pub credit_control: Option<String>,
+    pub relationship: Option<String>,
+    pub rating: Option<i64>,
+    pub evaluation: Option<String>,
+    /// Filled in by the service from `customer_tags`.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub tags: Vec<String>,
     /// Whether the viewer may edit / delete / reassign / claim this record (filled in by the service).
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub can_edit: bool,
@@ -299,7 +457,24 @@ impl CustomerDetail {
             tax_id: s(&self.tax_id),
             notes: s(&self.notes),
             owner_id: self.owner_id,
+            level: s(&self.level),
+            category: s(&self.category),
+            customer_group: s(&self.customer_group),
+            tags: self.tags.join(", "),
+            bank_name: s(&self.bank_name),
+            bank_account: s(&self.bank_account),
+            credit_limit: self.credit_limit.map(|m| crate::platform::money::format_amount(m, self.currency())).unwrap_or_default(),
+            credit_currency: s(&self.credit_currency),
+            credit_days: self.credit_days.map(|d| d.to_string()).unwrap_or_default(),
+            credit_control: s(&self.credit_control),
+            relationship: s(&self.relationship),
+            rating: self.rating.map(|r| r.to_string()).unwrap_or_default(),
+            evaluation: s(&self.evaluation),
         }
+    }
+
+    pub fn currency(&self) -> crate::platform::money::Currency {
+        self.credit_currency.as_deref().and_then(crate::platform::money::Currency::from_code).unwrap_or_default()
     }
 }
 
@@ -463,6 +638,30 @@ mod tests {
         let v = i.validate().unwrap();
         assert_eq!(v.email.as_deref(), Some("sales@tiandu.com.cn"));
         assert_eq!(v.tax_id.as_deref(), Some("91110105MA01ABCD2X"));
+    }
+
+    #[test]
+    fn financial_and_evaluation_fields_are_checked_and_normalised() {
+        let mut i = input("天度网络");
+        i.credit_limit = "50,000".into();
+        i.credit_currency = "cny".into();
+        i.credit_days = "45".into();
+        i.credit_control = "warn".into();
+        i.rating = "4".into();
+        i.tags = "重点， 华东、重点,展会".into();
+        i.bank_account = "6222 0200 1234 5678".into();
+        let v = i.validate().unwrap();
+        assert_eq!((v.credit_limit, v.credit_currency.as_deref(), v.credit_days), (Some(5_000_000), Some("CNY"), Some(45)));
+        assert_eq!(v.tags, ["重点", "华东", "展会"]);
+        assert_eq!(v.bank_account.as_deref(), Some("6222020012345678"));
+        let mut bad = input("x");
+        bad.credit_limit = "5万".into();
+        bad.credit_days = "-1".into();
+        bad.rating = "9".into();
+        bad.relationship = "enemy".into();
+        bad.tags = (0..11).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+        let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["tags", "credit_limit", "credit_days", "relationship", "rating"]);
     }
 
     #[test]

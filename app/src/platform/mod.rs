@@ -3,6 +3,7 @@ pub mod audit_types;
 pub mod authz;
 pub mod error;
 pub mod i18n;
+pub mod money;
 pub mod time;
 
 #[cfg(feature = "ssr")]

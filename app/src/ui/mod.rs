@@ -68,6 +68,10 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// Id of a `<datalist>` of suggestions.
+    #[prop(optional)]
+    list: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let t = use_i18n();
     let err_id = format!("{id}-error");
@@ -85,6 +89,8 @@ pub fn TextField(
                 maxlength=max_len.map(|m| m.to_string())
                 required=required
                 autocomplete=autocomplete
+                list=list
+                inputmode=inputmode
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=err_id.clone()
                 prop:value=move || value.get()
@@ -257,6 +263,7 @@ fn nav_items() -> Vec<NavItem> {
     }
     if can(Entity::Setting, Action::View) {
         items.push(NavItem { href: "/admin/settings/pool", key: "nav.pool_settings", icon: "⚙️" });
+        items.push(NavItem { href: "/admin/settings/lists", key: "nav.lists", icon: "🗂️" });
     }
     items.push(NavItem { href: "/account", key: "nav.account", icon: "⚙️" });
     items

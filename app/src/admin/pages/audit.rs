@@ -145,7 +145,7 @@ fn AuditItem(r: AuditRow) -> impl IntoView {
             {has_detail.then(|| view! {
                 <details class="mt-2">
                     <summary class="min-h-11 cursor-pointer py-2 text-blue-700">{t.t("audit.changes")}</summary>
-                    <div class="grid gap-2 md:grid-cols-2">
+                    <div class="grid grid-cols-1 gap-2 md:grid-cols-2">
                         <div><h3 class="text-xs text-slate-500">{t.t("audit.before")}</h3><pre class="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">{r.before_json.clone().unwrap_or_default()}</pre></div>
                         <div><h3 class="text-xs text-slate-500">{t.t("audit.after")}</h3><pre class="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">{r.after_json.clone().unwrap_or_default()}</pre></div>
                     </div>

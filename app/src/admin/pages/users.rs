@@ -126,7 +126,7 @@ fn UserEditor(user: Option<UserRow>, departments: Vec<DepartmentRow>, roles: Vec
         <section aria-label=title.clone() class="mb-6 rounded-lg border border-blue-200 bg-white p-4 shadow-sm">
             <h2 class="mb-3 font-semibold">{title.clone()}</h2>
             <form
-                class="grid gap-x-4 md:grid-cols-2"
+                class="grid grid-cols-1 gap-x-4 md:grid-cols-2"
                 on:submit=move |ev| {
                     ev.prevent_default();
                     save.dispatch(UserInput {

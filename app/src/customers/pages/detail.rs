@@ -30,11 +30,12 @@ pub(crate) fn customer_from_url() -> Resource<Result<CustomerDetail, AppError>> 
 pub fn CustomerDetailPage() -> impl IntoView {
     let t = use_i18n();
     let detail = customer_from_url();
+    let merged = RwSignal::new(None::<(i64, String)>);
     view! {
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(c) => view! { <CustomerView c on_change=Callback::new(move |_| detail.refetch())/> }.into_any(),
+                    Ok(c) => view! { <CustomerView c merged on_change=Callback::new(move |_| detail.refetch())/> }.into_any(),
                     Err(e) => view! {
                         <div class="mx-auto max-w-md py-12 text-center">
                             <h1 class="text-xl font-bold">{error_text(t, &e)}</h1>
@@ -57,7 +58,7 @@ fn field(t: I18n, key: &str, value: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn CustomerView(c: CustomerDetail, on_change: Callback<()>) -> impl IntoView {
+fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_change: Callback<()>) -> impl IntoView {
     let t = use_i18n();
     let id = c.id;
     let version = c.version;
@@ -108,7 +109,7 @@ fn CustomerView(c: CustomerDetail, on_change: Callback<()>) -> impl IntoView {
             </div>
         </Show>
         <ErrorBanner error=error/>
-        <div class="grid gap-4 lg:grid-cols-2">
+        <div class="grid grid-cols-1 gap-4 lg:grid-cols-2">
             <section class="rounded-lg border border-slate-200 bg-white p-4">
                 <h2 class="mb-2 font-semibold">{t.t("customers.section.basic")}</h2>
                 <dl>
@@ -141,12 +142,39 @@ fn CustomerView(c: CustomerDetail, on_change: Callback<()>) -> impl IntoView {
                     {field(t, "customer.updated_at", Some(format!("{} · {}", fmt_time(c.updated_at), c.updated_by_name.clone().unwrap_or_default())))}
                 </dl>
             </section>
+            <section class="rounded-lg border border-slate-200 bg-white p-4">
+                <h2 class="mb-2 font-semibold">{t.t("customers.section.classification")}</h2>
+                <dl>
+                    {field(t, "customer.level", c.level.clone())}
+                    {field(t, "customer.category", c.category.clone())}
+                    {field(t, "customer.customer_group", c.customer_group.clone())}
+                </dl>
+                <ul class="mt-2 flex flex-wrap gap-1" aria-label=t.t("customer.tags") data-testid="tags">
+                    {c.tags.iter().map(|tag| view! { <li class="rounded-full bg-blue-50 px-2 py-0.5 text-sm text-blue-800">{"#"}{tag.clone()}</li> }).collect_view()}
+                </ul>
+                <h2 class="mb-2 mt-4 font-semibold">{t.t("customers.section.evaluation")}</h2>
+                <dl>
+                    {field(t, "customer.relationship", c.relationship.as_ref().map(|r| t.t(&format!("customer.relationship.{r}"))))}
+                    {field(t, "customer.rating", c.rating.map(|r| "★".repeat(r as usize) + &"☆".repeat(5 - r as usize)))}
+                    {field(t, "customer.evaluation", c.evaluation.clone())}
+                </dl>
+            </section>
+            <section class="rounded-lg border border-slate-200 bg-white p-4">
+                <h2 class="mb-2 font-semibold">{t.t("customers.section.financial")}</h2>
+                <dl>
+                    {field(t, "customer.bank_name", c.bank_name.clone())}
+                    {field(t, "customer.bank_account", c.bank_account.clone())}
+                    {field(t, "customer.credit_limit", c.credit_limit.map(|m| format!("{} {}", crate::platform::money::format_amount(m, c.currency()), c.currency().code())))}
+                    {field(t, "customer.credit_days", c.credit_days.map(|d| t.t_args("customer.days", &[("n", d.to_string())])))}
+                    {field(t, "customer.credit_control", c.credit_control.as_ref().map(|r| t.t(&format!("customer.credit_control.{r}"))))}
+                </dl>
+            </section>
             <section class="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
                 <h2 class="mb-2 font-semibold">{t.t("customer.notes")}</h2>
                 <p class="whitespace-pre-wrap">{c.notes.clone().unwrap_or_else(|| "—".into())}</p>
             </section>
             <div class="lg:col-span-2">
-                <DuplicatesSection customer_id=id can_edit=c.can_edit && !deleted on_change=on_change/>
+                <DuplicatesSection customer_id=id can_edit=c.can_edit && !deleted on_change=on_change merged/>
             </div>
             <div class="lg:col-span-2">
                 <OwnershipSection c=c.clone() on_change=on_change/>

@@ -2,6 +2,8 @@ use super::detail::customer_from_url;
 use crate::customers::api::{check_customer_duplicates, create_customer, list_owner_options, update_customer};
 use crate::customers::dedup::DuplicateHit;
 use crate::customers::types::*;
+use crate::dictionaries::api::list_dictionaries;
+use crate::dictionaries::types::{DictKind, Dictionaries};
 use crate::platform::authz::{Action as Op, Entity};
 use crate::platform::error::{AppError, FieldError};
 use crate::platform::i18n::use_i18n;
@@ -15,6 +17,7 @@ pub fn NewCustomerPage() -> impl IntoView {
     let t = use_i18n();
     let navigate = use_navigate();
     let owners = Resource::new(|| (), |_| list_owner_options());
+    let lists = Resource::new(|| (), |_| list_dictionaries());
     let save = Action::new(|input: &CustomerInput| {
         let input = input.clone();
         async move { create_customer(input).await }
@@ -34,10 +37,12 @@ pub fn NewCustomerPage() -> impl IntoView {
                 let initial = initial.clone();
                 Suspend::new(async move {
                     let owners = owners.await.unwrap_or_default();
+                    let lists = lists.await.unwrap_or_default();
                     view! {
                         <CustomerForm
                             initial
                             owners
+                            lists
                             can_assign=can(Entity::Customer, Op::Assign)
                             on_submit=Callback::new(move |input| { save.dispatch(input); })
                             pending=save.pending()
@@ -57,12 +62,14 @@ pub fn EditCustomerPage() -> impl IntoView {
     let t = use_i18n();
     let detail = customer_from_url();
     let owners = Resource::new(|| (), |_| list_owner_options());
+    let lists = Resource::new(|| (), |_| list_dictionaries());
     view! {
         <Suspense fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 let owners = owners.await.unwrap_or_default();
+                let lists = lists.await.unwrap_or_default();
                 match detail.await {
-                    Ok(c) => view! { <EditForm c owners/> }.into_any(),
+                    Ok(c) => view! { <EditForm c owners lists/> }.into_any(),
                     Err(e) => view! { <p role="alert" class="py-12 text-center text-lg">{error_text(t, &e)}</p> }.into_any(),
                 }
             })}
@@ -71,7 +78,7 @@ pub fn EditCustomerPage() -> impl IntoView {
 }
 
 #[component]
-fn EditForm(c: CustomerDetail, owners: Vec<OwnerOption>) -> impl IntoView {
+fn EditForm(c: CustomerDetail, owners: Vec<OwnerOption>, lists: Dictionaries) -> impl IntoView {
     let t = use_i18n();
     let navigate = use_navigate();
     let (id, version) = (c.id, c.version);
@@ -90,6 +97,7 @@ fn EditForm(c: CustomerDetail, owners: Vec<OwnerOption>) -> impl IntoView {
         <CustomerForm
             initial=c.to_input()
             owners
+            lists
             can_assign=c.can_assign
             on_submit=Callback::new(move |input| { save.dispatch(input); })
             pending=save.pending()
@@ -107,6 +115,7 @@ fn EditForm(c: CustomerDetail, owners: Vec<OwnerOption>) -> impl IntoView {
 fn CustomerForm(
     initial: CustomerInput,
     owners: Vec<OwnerOption>,
+    lists: Dictionaries,
     can_assign: bool,
     on_submit: Callback<CustomerInput>,
     #[prop(into)] pending: Signal<bool>,
@@ -135,6 +144,20 @@ fn CustomerForm(
     let tax_id = RwSignal::new(initial.tax_id.clone());
     let notes = RwSignal::new(initial.notes.clone());
     let owner = RwSignal::new(initial.owner_id.map(|o| o.to_string()).unwrap_or_default());
+    let level = RwSignal::new(initial.level.clone());
+    let category = RwSignal::new(initial.category.clone());
+    let group = RwSignal::new(initial.customer_group.clone());
+    let tags = RwSignal::new(initial.tags.clone());
+    let bank_name = RwSignal::new(initial.bank_name.clone());
+    let bank_account = RwSignal::new(initial.bank_account.clone());
+    let credit_limit = RwSignal::new(initial.credit_limit.clone());
+    let credit_currency =
+        RwSignal::new(if initial.credit_currency.is_empty() { "CNY".to_string() } else { initial.credit_currency.clone() });
+    let credit_days = RwSignal::new(initial.credit_days.clone());
+    let credit_control = RwSignal::new(initial.credit_control.clone());
+    let relationship = RwSignal::new(initial.relationship.clone());
+    let rating = RwSignal::new(initial.rating.clone());
+    let evaluation = RwSignal::new(initial.evaluation.clone());
     let local_errors = RwSignal::new(Vec::<FieldError>::new());
 
     let collect = move || CustomerInput {
@@ -153,6 +176,19 @@ fn CustomerForm(
         tax_id: tax_id.get_untracked(),
         notes: notes.get_untracked(),
         owner_id: owner.get_untracked().parse().ok(),
+        level: level.get_untracked(),
+        category: category.get_untracked(),
+        customer_group: group.get_untracked(),
+        tags: tags.get_untracked(),
+        bank_name: bank_name.get_untracked(),
+        bank_account: bank_account.get_untracked(),
+        credit_limit: credit_limit.get_untracked(),
+        credit_currency: credit_currency.get_untracked(),
+        credit_days: credit_days.get_untracked(),
+        credit_control: credit_control.get_untracked(),
+        relationship: relationship.get_untracked(),
+        rating: rating.get_untracked(),
+        evaluation: evaluation.get_untracked(),
     };
     let err = move |f: &'static str| {
         Signal::derive(move || {
@@ -166,6 +202,32 @@ fn CustomerForm(
     let status_options: Vec<(String, String)> =
         CustomerStatus::ALL.iter().map(|s| (s.code().to_string(), t.t(&format!("customer.status.{}", s.code())))).collect();
     let owner_options: Vec<(String, String)> = owners.iter().map(|o| (o.id.to_string(), o.display_name.clone())).collect();
+    // Closed lists offer their active items plus the record's current value (it may have been hidden since).
+    let list_options = |kind: DictKind, current: &str| {
+        let mut v = vec![(String::new(), "—".to_string())];
+        let mut names = lists.names(kind);
+        if !current.is_empty() && !names.iter().any(|n| n == current) {
+            names.push(current.to_string());
+        }
+        v.extend(names.into_iter().map(|n| (n.clone(), n)));
+        v
+    };
+    let level_options = list_options(DictKind::Level, &initial.level);
+    let category_options = list_options(DictKind::Category, &initial.category);
+    let group_options = list_options(DictKind::Group, &initial.customer_group);
+    let choice = |prefix: &str, codes: &[&str]| {
+        let mut v = vec![(String::new(), "—".to_string())];
+        v.extend(codes.iter().map(|c| (c.to_string(), t.t(&format!("{prefix}.{c}")))));
+        v
+    };
+    let control_options = choice("customer.credit_control", &CREDIT_CONTROLS);
+    let relationship_options = choice("customer.relationship", &RELATIONSHIPS);
+    let rating_options = choice("customer.rating", &["1", "2", "3", "4", "5"]);
+    let currency_options: Vec<(String, String)> =
+        crate::platform::money::Currency::ALL.iter().map(|c| (c.code().to_string(), c.code().to_string())).collect();
+    let datalist = |id: &'static str, kind: DictKind| {
+        view! { <datalist id=id>{lists.names(kind).into_iter().map(|n| view! { <option value=n/> }).collect_view()}</datalist> }
+    };
 
     view! {
         <form
@@ -210,7 +272,7 @@ fn CustomerForm(
                 Some(e) => Some(view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{error_text(t, &e)}</div> }.into_any()),
                 None => (!local_errors.get().is_empty()).then(|| view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{t.t("error.validation")}</div> }.into_any()),
             }}
-            <fieldset class="grid gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+            <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
                 <legend class="px-1 font-semibold">{t.t("customers.section.basic")}</legend>
                 <TextField id="name" label=t.t("customer.name") value=name error=err("name") max_len=NAME_MAX required=true/>
                 <TextField id="short_name" label=t.t("customer.short_name") value=short_name error=err("short_name") max_len=SHORT_NAME_MAX/>
@@ -218,12 +280,15 @@ fn CustomerForm(
                 <SelectField id="status" label=t.t("customer.status") value=status options=status_options error=err("status")/>
                 <TextField id="code" label=t.t("customer.code") value=code error=err("code") max_len=CODE_MAX/>
                 <TextField id="tax_id" label=t.t("customer.tax_id") value=tax_id error=err("tax_id") max_len=TAX_ID_MAX/>
-                <TextField id="industry" label=t.t("customer.industry") value=industry error=err("industry") max_len=TEXT_MAX/>
-                <TextField id="region" label=t.t("customer.region") value=region error=err("region") max_len=TEXT_MAX/>
-                <TextField id="source" label=t.t("customer.source") value=source error=err("source") max_len=TEXT_MAX/>
+                <TextField id="industry" label=t.t("customer.industry") value=industry error=err("industry") max_len=TEXT_MAX list="industry-list"/>
+                <TextField id="region" label=t.t("customer.region") value=region error=err("region") max_len=TEXT_MAX list="region-list"/>
+                <TextField id="source" label=t.t("customer.source") value=source error=err("source") max_len=TEXT_MAX list="source-list"/>
+                {datalist("industry-list", DictKind::Industry)}
+                {datalist("region-list", DictKind::Region)}
+                {datalist("source-list", DictKind::Source)}
                 {can_assign.then(|| view! { <SelectField id="owner_id" label=t.t("customer.owner") value=owner options=owner_options error=err("owner_id")/> })}
             </fieldset>
-            <fieldset class="grid gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+            <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
                 <legend class="px-1 font-semibold">{t.t("customers.section.contact")}</legend>
                 <TextField id="phone" label=t.t("customer.phone") value=phone error=err("phone") max_len=PHONE_MAX input_type="tel"/>
                 <TextField id="email" label=t.t("customer.email") value=email error=err("email") max_len=EMAIL_MAX input_type="email"/>
@@ -231,6 +296,30 @@ fn CustomerForm(
                 <TextField id="address" label=t.t("customer.address") value=address error=err("address") max_len=ADDRESS_MAX/>
                 <div class="md:col-span-2">
                     <TextArea id="notes" label=t.t("customer.notes") value=notes error=err("notes") max_len=NOTES_MAX/>
+                </div>
+            </fieldset>
+            <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+                <legend class="px-1 font-semibold">{t.t("customers.section.classification")}</legend>
+                <SelectField id="level" label=t.t("customer.level") value=level options=level_options error=err("level")/>
+                <SelectField id="category" label=t.t("customer.category") value=category options=category_options error=err("category")/>
+                <SelectField id="customer_group" label=t.t("customer.customer_group") value=group options=group_options error=err("customer_group")/>
+                <TextField id="tags" label=t.t("customer.tags") value=tags error=err("tags")/>
+            </fieldset>
+            <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+                <legend class="px-1 font-semibold">{t.t("customers.section.financial")}</legend>
+                <TextField id="bank_name" label=t.t("customer.bank_name") value=bank_name error=err("bank_name") max_len=BANK_MAX/>
+                <TextField id="bank_account" label=t.t("customer.bank_account") value=bank_account error=err("bank_account") max_len=40/>
+                <TextField id="credit_limit" label=t.t("customer.credit_limit") value=credit_limit error=err("credit_limit") input_type="text" inputmode="decimal"/>
+                <SelectField id="credit_currency" label=t.t("customer.credit_currency") value=credit_currency options=currency_options error=err("credit_currency")/>
+                <TextField id="credit_days" label=t.t("customer.credit_days") value=credit_days error=err("credit_days") inputmode="numeric"/>
+                <SelectField id="credit_control" label=t.t("customer.credit_control") value=credit_control options=control_options error=err("credit_control")/>
+            </fieldset>
+            <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+                <legend class="px-1 font-semibold">{t.t("customers.section.evaluation")}</legend>
+                <SelectField id="relationship" label=t.t("customer.relationship") value=relationship options=relationship_options error=err("relationship")/>
+                <SelectField id="rating" label=t.t("customer.rating") value=rating options=rating_options error=err("rating")/>
+                <div class="md:col-span-2">
+                    <TextArea id="evaluation" label=t.t("customer.evaluation") value=evaluation error=err("evaluation") max_len=EVALUATION_MAX/>
                 </div>
             </fieldset>
             <DuplicateWarning duplicates/>

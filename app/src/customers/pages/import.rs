@@ -174,7 +174,7 @@ fn JobView(j: ImportJob) -> impl IntoView {
         {(!already_done).then(|| view! {
             <section class="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="mapping-title">
                 <h2 id="mapping-title" class="mb-2 font-semibold">{t.t("import.mapping")}</h2>
-                <div class="grid gap-x-4 gap-y-2 sm:grid-cols-2 lg:grid-cols-3">
+                <div class="grid grid-cols-1 gap-x-4 gap-y-2 sm:grid-cols-2 lg:grid-cols-3">
                     {mapping.iter().map(|(f, sig)| {
                         let sig = *sig;
                         let fid = format!("map-{f}");
@@ -182,8 +182,8 @@ fn JobView(j: ImportJob) -> impl IntoView {
                         let label = t.t(&field_label_key(f));
                         let headers = headers.clone();
                         view! {
-                            <label for=fid2 class="flex flex-col text-sm">
-                                <span class="font-medium text-slate-700">{label}{(f == "name").then_some(" *")}</span>
+                            <div class="flex flex-col text-sm">
+                                <label for=fid2 class="font-medium text-slate-700">{label}{(f == "name").then_some(" *")}</label>
                                 <select id=fid class="min-h-11 rounded-md border border-slate-300 bg-white px-2" on:change=move |ev| sig.set(event_target_value(&ev))>
                                     <option value="" selected=move || sig.get().is_empty()>{t.t("import.not_imported")}</option>
                                     {headers.iter().enumerate().map(|(i, h)| {
@@ -192,7 +192,7 @@ fn JobView(j: ImportJob) -> impl IntoView {
                                         view! { <option value=v selected=move || sig.get() == v2>{h.clone()}</option> }
                                     }).collect_view()}
                                 </select>
-                            </label>
+                            </div>
                         }
                     }).collect_view()}
                 </div>

@@ -7,11 +7,16 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
-pub fn DuplicatesSection(customer_id: i64, can_edit: bool, on_change: Callback<()>) -> impl IntoView {
+pub fn DuplicatesSection(
+    customer_id: i64,
+    can_edit: bool,
+    on_change: Callback<()>,
+    /// The last merge on this page (audit seq, merged name); it outlives the reload a merge triggers.
+    merged: RwSignal<Option<(i64, String)>>,
+) -> impl IntoView {
     let t = use_i18n();
     let hits = Resource::new(move || customer_id, customer_duplicates);
     let confirming = RwSignal::new(None::<(i64, String)>);
-    let merged = RwSignal::new(None::<(i64, String)>);
     let error = RwSignal::new(None::<AppError>);
     let merge = Action::new(move |other: &i64| {
         let other = *other;

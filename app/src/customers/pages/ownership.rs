@@ -176,17 +176,15 @@ pub fn PoolPage() -> impl IntoView {
     Effect::new(move |_| {
         fetch.dispatch((term.get(), None));
     });
-    let claim = Action::new(move |(id, _name): &(i64, String)| {
-        let id = *id;
-        async move { claim_customer(id).await }
+    let claim = Action::new(move |(id, name): &(i64, String)| {
+        let (id, name) = (*id, name.clone());
+        async move { claim_customer(id).await.map(|_| name) }
     });
     Effect::new(move |_| {
         if let Some(r) = claim.value().get() {
             match r {
-                Ok(()) => {
-                    if let Some((_, name)) = claim.input().get() {
-                        notice.set(Some(name));
-                    }
+                Ok(name) => {
+                    notice.set(Some(name));
                     error.set(None);
                     fetch.dispatch((term.get_untracked(), None));
                 }
