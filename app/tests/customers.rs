@@ -220,6 +220,7 @@ async fn duplicates_are_found_across_scopes_with_their_reasons() {
 
 #[tokio::test]
 async fn export_follows_the_filter_and_the_scope_and_is_audited() {
+    use app::customers::service::ExportFormat;
     use app::platform::i18n::Locale;
     use app::platform::request::RequestMeta;
     on_both_databases(|db| async move {
@@ -229,24 +230,31 @@ async fn export_follows_the_filter_and_the_scope_and_is_audited() {
         customer(&db, &o.admin, "服务部客户有限公司", Some(o.agent.id)).await;
         let meta = RequestMeta { request_id: "r1".into(), ip: "192.0.2.1".into() };
         let all = ListParams::default();
-        let (csv, n) = customers::export_customers_csv(&db, &o.manager, &all, Locale::ZhCn, &meta).await.unwrap();
+        let (csv, n) = customers::export_customers(&db, &o.manager, &all, Locale::ZhCn, &meta, ExportFormat::Csv).await.unwrap();
         assert_eq!(n, 2, "the manager's tree, not the service department");
         let text = String::from_utf8(csv).unwrap();
         assert!(text.starts_with('\u{feff}'), "BOM for Excel");
         assert!(text.lines().next().unwrap().contains("客户名称"));
         assert!(text.contains("导出测试甲有限公司") && !text.contains("服务部客户"));
-        let (_, n) = customers::export_customers_csv(
+        let (xlsx, n) = customers::export_customers(
             &db,
             &o.admin,
             &ListParams { q: Some("导出测试".into()), ..Default::default() },
             Locale::En,
             &meta,
+            ExportFormat::Xlsx,
         )
         .await
         .unwrap();
         assert_eq!(n, 2);
+        // The workbook reads back (through the importer's reader) with English headings.
+        let (headers, rows) = app::customers::import::parse_file("export.xlsx", &xlsx).unwrap();
+        assert_eq!(headers[0], "Name");
+        let mut names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        names.sort();
+        assert_eq!(names, ["导出测试乙有限公司", "导出测试甲有限公司"]);
         // Salespeople may not export.
-        let err = customers::export_customers_csv(&db, &o.alice, &all, Locale::ZhCn, &meta).await.unwrap_err();
+        let err = customers::export_customers(&db, &o.alice, &all, Locale::ZhCn, &meta, ExportFormat::Csv).await.unwrap_err();
         assert_eq!(err, AppError::Forbidden);
         let mut tx = db.read().await.unwrap();
         let rows: Vec<(String, String)> =

@@ -46,9 +46,11 @@ test('on a phone, a salesperson adds a contact (fixing a bad e-mail), sees the r
   await af.getByLabel('联系人').selectOption({ label: '周海涛' });
   await af.getByLabel('主题').fill('确认年度预算');
   await af.getByRole('button', { name: '保存' }).click();
-  const first = timeline.getByTestId('activity').first();
-  await first.getByText('确认年度预算').waitFor();
-  await first.getByText('周海涛').waitFor();
+  // Newest first: the planned visit (in two days) heads the list, then the call just logged.
+  const items = timeline.getByTestId('activity');
+  await items.filter({ hasText: '确认年度预算' }).getByText('周海涛').waitFor();
+  assert.match(await items.nth(0).innerText(), /拜访采购经理/);
+  assert.match(await items.nth(1).innerText(), /确认年度预算/);
 
   await timeline.getByRole('button', { name: '拜访', exact: true }).click();
   await timeline.getByText('上门拜访，演示新版系统').waitFor();

@@ -1,6 +1,7 @@
 //! HTTP: router, session resolution, sign-in forms, CSRF check, security headers.
 use crate::config::Config;
 use app::account::service::{self as account, SESSION_COOKIE, SESSION_TTL_MS};
+use app::customers::service::ExportFormat;
 use app::platform::authz::CurrentUser;
 use app::platform::db::Db;
 use app::platform::error::AppError;
@@ -54,7 +55,8 @@ pub fn router(config: Config, db: Db) -> Router {
         .route("/auth/logout", post(logout_submit))
         .route("/auth/locale", post(locale_submit))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/customers/export.csv", get(export_customers))
+        .route("/customers/export.csv", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Csv)))
+        .route("/customers/export.xlsx", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Xlsx)))
         .route(
             "/import/customers",
             post(import_upload).layer(axum::extract::DefaultBodyLimit::max(app::customers::import::MAX_FILE_BYTES + 64 * 1024)),
@@ -308,8 +310,8 @@ struct ExportQuery {
     sort: Option<String>,
 }
 
-/// The customer list as CSV, with the list page's filters and the user's data scope.
-async fn export_customers(State(state): State<AppState>, req: Request) -> Response {
+/// The customer list as CSV or XLSX, with the list page's filters and the user's data scope.
+async fn export_customers(State(state): State<AppState>, req: Request, format: ExportFormat) -> Response {
     let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
@@ -321,12 +323,15 @@ async fn export_customers(State(state): State<AppState>, req: Request) -> Respon
         return (StatusCode::BAD_REQUEST, app::platform::i18n::tr(locale, "error.validation")).into_response();
     };
     let params = app::customers::service::ListParams { q: q.q, status: q.status, owner: q.owner, sort: q.sort, after: None };
-    match app::customers::service::export_customers_csv(&state.db, &user, &params, locale, &meta).await {
+    match app::customers::service::export_customers(&state.db, &user, &params, locale, &meta, format).await {
         Ok((bytes, _)) => {
             let date = app::platform::time::format_ms(app::platform::time::now_ms(), app::account::api::tz_offset_minutes());
-            let disposition = format!("attachment; filename=\"customers-{}.csv\"", &date[..10]);
-            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-                .into_response()
+            let (ext, mime) = match format {
+                ExportFormat::Csv => ("csv", "text/csv; charset=utf-8"),
+                ExportFormat::Xlsx => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            };
+            let disposition = format!("attachment; filename=\"customers-{}.{ext}\"", &date[..10]);
+            ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
         }
         Err(e) => {
             let status = match e {

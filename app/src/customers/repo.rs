@@ -371,3 +371,17 @@ async fn write_keys(tx: &mut Tx, rows: &[KeySource]) -> Result<usize, sqlx::Erro
     }
     Ok(rows.len())
 }
+
+/// The 360° header figures of one customer, in one statement.
+pub async fn key_figures(tx: &mut Tx, id: i64) -> Result<KeyFigures, sqlx::Error> {
+    sql("SELECT (SELECT COUNT(*) FROM contacts WHERE customer_id = $1 AND deleted_at IS NULL) AS contacts, \
+         (SELECT COUNT(*) FROM activity_links l JOIN activities a ON a.id = l.activity_id \
+            WHERE l.entity = 'customer' AND l.entity_id = $1 AND a.deleted_at IS NULL AND a.status = 'done') AS activities, \
+         (SELECT COUNT(*) FROM activity_links l JOIN activities a ON a.id = l.activity_id \
+            WHERE l.entity = 'customer' AND l.entity_id = $1 AND a.deleted_at IS NULL AND a.status = 'planned') AS planned, \
+         (SELECT MAX(a.occurred_at) FROM activity_links l JOIN activities a ON a.id = l.activity_id \
+            WHERE l.entity = 'customer' AND l.entity_id = $1 AND a.deleted_at IS NULL AND a.status = 'done') AS last_activity_at")
+    .arg_i64(id)
+    .fetch_one(tx)
+    .await
+}

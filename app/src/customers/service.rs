@@ -79,6 +79,8 @@ pub async fn get_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Cus
     c.can_assign = reaches(Action::Assign);
     c.can_claim = c.owner_id.is_none() && authorize(user, Entity::Customer, Action::Claim).is_ok();
     c.tags = repo::tags(&mut tx, id).await?;
+    c.figures = repo::key_figures(&mut tx, id).await?;
+    c.figures.days_since_activity = c.figures.last_activity_at.map(|at| (now_ms() - at).max(0) / 86_400_000);
     if c.deleted_at.is_some() && !c.can_delete {
         return Err(AppError::NotFound);
     }
@@ -312,15 +314,24 @@ pub async fn backfill_dedup_keys(db: &Db) -> AppResult<usize> {
 /// Most rows one export may hold; larger exports need the background jobs of a later issue.
 pub const EXPORT_MAX_ROWS: usize = 100_000;
 
-/// Exports the list as the user sees it (same filters, same data scope) to CSV with a
-/// UTF-8 BOM so Excel opens Chinese correctly. Audited with the row count and filters.
+/// File formats of the list export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// CSV with a UTF-8 BOM so Excel opens Chinese correctly.
+    Csv,
+    Xlsx,
+}
+
+/// Exports the list as the user sees it (same filters, same data scope) to CSV or XLSX.
+/// Audited with the row count, the format and the filters.
 #[tracing::instrument(skip(db, user, meta), fields(user = user.id))]
-pub async fn export_customers_csv(
+pub async fn export_customers(
     db: &Db,
     user: &CurrentUser,
     params: &ListParams,
     locale: crate::platform::i18n::Locale,
     meta: &crate::platform::request::RequestMeta,
+    format: ExportFormat,
 ) -> AppResult<(Vec<u8>, usize)> {
     use crate::platform::i18n::tr;
     let grant = authorize(user, Entity::Customer, Action::Export)?;
@@ -346,44 +357,60 @@ pub async fn export_customers_csv(
     }
     drop(tx);
     rows.truncate(EXPORT_MAX_ROWS);
-    let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let header: Vec<String> = [
-            "customer.name",
-            "customer.short_name",
-            "customer.kind",
-            "customer.status",
-            "customer.industry",
-            "customer.region",
-            "customer.phone",
-            "customer.owner",
-            "customer.updated_at",
-        ]
+    let header: Vec<String> = [
+        "customer.name",
+        "customer.short_name",
+        "customer.kind",
+        "customer.status",
+        "customer.level",
+        "customer.industry",
+        "customer.region",
+        "customer.phone",
+        "customer.owner",
+        "customer.updated_at",
+    ]
+    .iter()
+    .map(|k| tr(locale, k))
+    .collect();
+    let offset = crate::account::api::tz_offset_minutes();
+    let cells: Vec<[String; 10]> = rows
         .iter()
-        .map(|k| tr(locale, k))
+        .map(|r| {
+            let s = |v: &Option<String>| v.clone().unwrap_or_default();
+            [
+                r.name.clone(),
+                s(&r.short_name),
+                tr(locale, &format!("customer.kind.{}", r.kind)),
+                tr(locale, &format!("customer.status.{}", r.status)),
+                s(&r.level),
+                s(&r.industry),
+                s(&r.region),
+                s(&r.phone),
+                s(&r.owner_name),
+                crate::platform::time::format_ms(r.updated_at, offset),
+            ]
+        })
         .collect();
-        w.write_record(&header).map_err(AppError::internal)?;
-        for r in &rows {
-            w.write_record([
-                r.name.as_str(),
-                r.short_name.as_deref().unwrap_or(""),
-                &tr(locale, &format!("customer.kind.{}", r.kind)),
-                &tr(locale, &format!("customer.status.{}", r.status)),
-                r.industry.as_deref().unwrap_or(""),
-                r.region.as_deref().unwrap_or(""),
-                r.phone.as_deref().unwrap_or(""),
-                r.owner_name.as_deref().unwrap_or(""),
-                &crate::platform::time::format_ms(r.updated_at, crate::account::api::tz_offset_minutes()),
-            ])
-            .map_err(AppError::internal)?;
+    let out = match format {
+        ExportFormat::Csv => {
+            let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
+            {
+                let mut w = csv::Writer::from_writer(&mut out);
+                w.write_record(&header).map_err(AppError::internal)?;
+                for row in &cells {
+                    w.write_record(row).map_err(AppError::internal)?;
+                }
+                w.flush().map_err(AppError::internal)?;
+            }
+            out
         }
-        w.flush().map_err(AppError::internal)?;
-    }
+        ExportFormat::Xlsx => xlsx(&tr(locale, "nav.customers"), &header, &cells).map_err(AppError::internal)?,
+    };
     let mut tx = db.write().await?;
     let summary = format!(
-        "{} rows; q={} status={} owner={} sort={}",
+        "{} rows ({}); q={} status={} owner={} sort={}",
         rows.len(),
+        if format == ExportFormat::Csv { "csv" } else { "xlsx" },
         params.q.clone().unwrap_or_default(),
         params.status.clone().unwrap_or_default(),
         params.owner.map(|o| o.to_string()).unwrap_or_default(),
@@ -394,4 +421,30 @@ pub async fn export_customers_csv(
     audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok((out, rows.len()))
+}
+
+/// One worksheet with a bold, frozen heading row and columns sized for their text
+/// (a CJK character counts double: autofit would count it as one).
+fn xlsx<const N: usize>(sheet: &str, header: &[String], rows: &[[String; N]]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let width = |s: &str| s.chars().map(|c| if c.is_ascii() { 1.0 } else { 2.0 }).sum::<f64>();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet)?;
+    let bold = Format::new().set_bold();
+    let mut widths: Vec<f64> = header.iter().map(|h| width(h)).collect();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, v)?;
+            widths[c] = widths[c].max(width(v));
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (w + 2.0).min(60.0))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
 }

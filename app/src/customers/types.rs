@@ -426,6 +426,9 @@ pub struct CustomerDetail {
     /// Filled in by the service from `customer_tags`.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub tags: Vec<String>,
+    /// Counts for the 360° header (filled in by the service, one query).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub figures: KeyFigures,
     /// Whether the viewer may edit / delete / reassign / claim this record (filled in by the service).
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub can_edit: bool,
@@ -476,6 +479,19 @@ impl CustomerDetail {
     pub fn currency(&self) -> crate::platform::money::Currency {
         self.credit_currency.as_deref().and_then(crate::platform::money::Currency::from_code).unwrap_or_default()
     }
+}
+
+/// The numbers at the top of the customer 360° page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct KeyFigures {
+    pub contacts: i64,
+    pub activities: i64,
+    pub planned: i64,
+    pub last_activity_at: Option<i64>,
+    /// Whole days since the last follow-up, as the server counted them.
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub days_since_activity: Option<i64>,
 }
 
 /// One row of a customer's ownership history (assignment, reassignment, pool moves).

@@ -109,6 +109,7 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
             </div>
         </Show>
         <ErrorBanner error=error/>
+        <KeyFiguresBar c=c.clone()/>
         <div class="grid grid-cols-1 gap-4 lg:grid-cols-2">
             <section class="rounded-lg border border-slate-200 bg-white p-4">
                 <h2 class="mb-2 font-semibold">{t.t("customers.section.basic")}</h2>
@@ -186,5 +187,36 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
                 <TimelineSection customer_id=id/>
             </div>
         </div>
+    }
+}
+
+/// The 360° header: status, owner, level and the activity figures at a glance.
+#[component]
+fn KeyFiguresBar(c: CustomerDetail) -> impl IntoView {
+    let t = use_i18n();
+    let f = c.figures.clone();
+    let since =
+        f.days_since_activity
+            .map(|days| if days == 0 { t.t("figures.today") } else { t.t_args("figures.days_ago", &[("n", days.to_string())]) });
+    let tiles = [
+        (t.t("figures.contacts"), f.contacts.to_string()),
+        (t.t("figures.activities"), f.activities.to_string()),
+        (t.t("figures.planned"), f.planned.to_string()),
+        (t.t("figures.last_activity"), since.unwrap_or_else(|| "—".into())),
+    ];
+    view! {
+        <div class="mb-4 flex flex-wrap items-center gap-2" data-testid="key-figures">
+            <StatusBadge t status=c.status.clone()/>
+            {c.level.clone().map(|l| view! { <span class="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800">{t.t("customer.level")} " " {l}</span> })}
+            <span class="text-sm text-slate-600">{c.owner_name.clone().unwrap_or_else(|| t.t("pool.in_pool"))}</span>
+        </div>
+        <dl class="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-4">
+            {tiles.into_iter().map(|(k, v)| view! {
+                <div class="rounded-lg border border-slate-200 bg-white px-3 py-2">
+                    <dt class="text-xs text-slate-500">{k}</dt>
+                    <dd class="text-lg font-semibold">{v}</dd>
+                </div>
+            }).collect_view()}
+        </dl>
     }
 }

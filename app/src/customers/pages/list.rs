@@ -84,10 +84,17 @@ pub fn CustomerListPage() -> impl IntoView {
     view! {
         <PageHeader title=t.t("customers.title")>
             {can(Entity::Customer, Action::Export).then(|| {
-                let href = move || format!("/customers/export.csv?{}", query_string(&key.get()));
-                view! { <a href=href download="" rel="external" class=BTN_SECONDARY>{t.t("customers.export_csv")}</a> }
+                let csv = move || format!("/customers/export.csv?{}", query_string(&key.get()));
+                let xlsx = move || format!("/customers/export.xlsx?{}", query_string(&key.get()));
+                view! {
+                    <a href=csv download="" rel="external" class=BTN_SECONDARY>{t.t("customers.export_csv")}</a>
+                    <a href=xlsx download="" rel="external" class=BTN_SECONDARY>{t.t("customers.export_xlsx")}</a>
+                }
             })}
-            {can(Entity::Customer, Action::Create).then(|| view! { <A href="/customers/new" attr:class=BTN_PRIMARY>{t.t("customers.new")}</A> })}
+            {can(Entity::Customer, Action::Create).then(|| view! {
+                <A href="/customers/import" attr:class=BTN_SECONDARY>{t.t("nav.import")}</A>
+                <A href="/customers/new" attr:class=BTN_PRIMARY>{t.t("customers.new")}</A>
+            })}
         </PageHeader>
         <div class="mb-4 flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-3 md:flex-row md:flex-wrap md:items-end">
             <form
