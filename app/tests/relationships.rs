@@ -362,3 +362,37 @@ async fn merging_keeps_every_contact_activity_and_history_row_and_undo_restores_
     })
     .await;
 }
+
+#[tokio::test]
+async fn attachments_are_type_checked_stored_outside_the_web_root_and_scoped() {
+    on_both_databases(|db| async move {
+        use app::activities::attachments;
+        let o = org(&db).await;
+        let dir = std::env::temp_dir().join(format!("crm-attach-{}", std::process::id()));
+        let c = customer(&db, &o.alice, "北京天度网络科技有限公司", None).await;
+        let a = activities::log_activity(&db, &o.alice, c, &call("报价"), 480).await.unwrap();
+        let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n".to_vec();
+        let id = attachments::save(&db, &o.alice, a, "报价单.pdf", &pdf, &dir).await.unwrap();
+        // A renamed executable and an oversize file are refused.
+        let err = attachments::save(&db, &o.alice, a, "报价单.pdf", b"MZ\x90\x00", &dir).await.unwrap_err();
+        assert_eq!(err.field("file").as_deref(), Some("attachment.bad_type"));
+        let big = vec![b'a'; attachments::MAX_BYTES + 1];
+        assert_eq!(
+            attachments::save(&db, &o.alice, a, "big.txt", &big, &dir).await.unwrap_err().field("file").as_deref(),
+            Some("attachment.too_large")
+        );
+        // Bob may neither attach nor read; the manager and the service agent may read.
+        assert!(attachments::save(&db, &o.bob, a, "x.txt", b"x", &dir).await.is_err());
+        assert_eq!(attachments::open(&db, &o.bob, id, &dir).await.unwrap_err(), AppError::NotFound);
+        let (name, mime, bytes) = attachments::open(&db, &o.agent, id, &dir).await.unwrap();
+        assert_eq!((name.as_str(), mime.as_str(), bytes), ("报价单.pdf", "application/pdf", pdf));
+        // The timeline lists it with its activity.
+        let items = activities::timeline(&db, &o.manager, c, None, None).await.unwrap().items;
+        assert_eq!(items[0].attachments.iter().map(|f| f.file_name.as_str()).collect::<Vec<_>>(), vec!["报价单.pdf"]);
+        attachments::delete(&db, &o.alice, id).await.unwrap();
+        assert_eq!(attachments::open(&db, &o.alice, id, &dir).await.unwrap_err(), AppError::NotFound);
+        assert!(activities::timeline(&db, &o.alice, c, None, None).await.unwrap().items[0].attachments.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    })
+    .await;
+}

@@ -72,7 +72,24 @@ test('the visit plan lists planned visits and takes the visit result', async () 
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByText('没有待办的拜访计划').waitFor();
   await openCustomer(page, '北京天度网络科技有限公司');
-  await page.getByTestId('timeline').getByText('对方同意下周签约').waitFor();
+  const visit = page.getByTestId('activity').filter({ hasText: '对方同意下周签约' });
+  await visit.waitFor();
+
+  // Attach the signed minutes to the visit; a disguised file is refused with the reason.
+  await visit.getByText('添加附件').click();
+  await visit.getByLabel('选择文件').setInputFiles({ name: 'virus.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90') });
+  await visit.getByRole('button', { name: '上传' }).click();
+  await page.getByRole('alert').filter({ hasText: '文件内容与扩展名不符' }).waitFor();
+  await hydrated(page);
+  const again = page.getByTestId('activity').filter({ hasText: '对方同意下周签约' });
+  await again.getByText('添加附件').click();
+  await again.getByLabel('选择文件').setInputFiles({ name: '拜访纪要.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n纪要') });
+  await again.getByRole('button', { name: '上传' }).click();
+  await hydrated(page);
+  const link = page.getByRole('link', { name: /拜访纪要\.pdf/ });
+  await link.waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), '拜访纪要.pdf');
 });
 
 test('upcoming birthdays list contacts of the salesperson\'s customers', async () => {

@@ -58,6 +58,11 @@ pub fn router(config: Config, db: Db) -> Router {
         .route("/customers/export.csv", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Csv)))
         .route("/customers/export.xlsx", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Xlsx)))
         .route(
+            "/activities/{id}/attachments",
+            post(attachment_upload).layer(axum::extract::DefaultBodyLimit::max(app::activities::attachments::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/attachments/{id}", get(attachment_download))
+        .route(
             "/import/customers",
             post(import_upload).layer(axum::extract::DefaultBodyLimit::max(app::customers::import::MAX_FILE_BYTES + 64 * 1024)),
         )
@@ -368,6 +373,65 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
         };
     }
     back("import.empty")
+}
+
+#[derive(Deserialize)]
+struct BackQuery {
+    back: Option<String>,
+}
+
+/// Receives an attachment from the plain form on a timeline entry and returns to the page.
+async fn attachment_upload(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let back = axum::extract::Query::<BackQuery>::try_from_uri(req.uri()).ok().and_then(|q| q.0.back);
+    let back = safe_next(back.as_deref());
+    let with_error = |code: &str| {
+        let sep = if back.contains('?') { '&' } else { '?' };
+        Redirect::to(&format!("{back}{sep}attach_error={code}")).into_response()
+    };
+    let Ok(mut form) = axum::extract::Multipart::from_request(req, &state).await else {
+        return with_error("attachment.too_large");
+    };
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").to_string();
+        let Ok(bytes) = field.bytes().await else {
+            return with_error("attachment.too_large");
+        };
+        return match app::activities::attachments::save(&state.db, &user, id, &name, &bytes, &state.config.data_dir).await {
+            Ok(_) => Redirect::to(&back).into_response(),
+            Err(e) => with_error(&e.field("file").unwrap_or_else(|| e.message_key().to_string())),
+        };
+    }
+    with_error("attachment.empty")
+}
+
+/// Serves an attachment to whoever may view its customer, always as a download.
+async fn attachment_download(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    match app::activities::attachments::open(&state.db, &user, id, &state.config.data_dir).await {
+        Ok((name, mime, bytes)) => {
+            let encoded = app::ui::url_encode(&name);
+            let disposition = format!("attachment; filename*=UTF-8''{encoded}");
+            (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "private, no-store".to_string()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(AppError::NotFound) | Err(AppError::Forbidden) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 #[cfg(test)]

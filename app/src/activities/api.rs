@@ -34,3 +34,9 @@ pub async fn my_visit_plan() -> Result<Vec<Activity>, AppError> {
     use crate::platform::request::{current_user, db};
     crate::activities::service::my_plan(&db()?, &current_user()?).await
 }
+
+#[server(input = Json)]
+pub async fn delete_attachment(id: i64) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::activities::attachments::delete(&db()?, &current_user()?, id).await
+}

@@ -1,6 +1,6 @@
 //! The customer timeline (newest first, filter by type, infinite scroll), the log
 //! form, and the user's visit plan.
-use crate::activities::api::{complete_activity, customer_timeline, log_activity, my_visit_plan, set_activity_deleted};
+use crate::activities::api::{complete_activity, customer_timeline, delete_attachment, log_activity, my_visit_plan, set_activity_deleted};
 use crate::activities::types::*;
 use crate::contacts::api::list_contacts;
 use crate::platform::error::{AppError, FieldError};
@@ -69,6 +69,8 @@ pub fn TimelineSection(customer_id: i64) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
+    let query = leptos_router::hooks::use_query_map();
+    let attach_error = move || query.read().get("attach_error").filter(|e| e.starts_with("attachment.") || e.starts_with("error."));
     let chips = std::iter::once(String::new()).chain(ActivityKind::ALL.iter().map(|k| k.code().to_string())).collect::<Vec<_>>();
     view! {
         <section class="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="timeline-title" data-testid="timeline">
@@ -96,6 +98,9 @@ pub fn TimelineSection(customer_id: i64) -> impl IntoView {
                 }).collect_view()}
             </div>
             <ErrorBanner error=error/>
+            {move || attach_error().map(|code| view! {
+                <div role="alert" class="mb-3 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-red-800">{t.t(&code)}</div>
+            })}
             {move || undo.get().map(|id| view! {
                 <div role="status" class="mb-3 flex items-center justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
                     <span>{t.t("activities.deleted")}</span>
@@ -107,7 +112,7 @@ pub fn TimelineSection(customer_id: i64) -> impl IntoView {
             </Show>
             <ol class="relative border-l-2 border-slate-200 pl-4" data-testid="timeline-items">
                 <For each=move || items.get() key=|a| (a.id, a.version) let:a>
-                    <TimelineItem a can_edit=can_log.get_untracked()
+                    <TimelineItem a customer_id can_edit=can_log.get_untracked()
                         on_delete=Callback::new(move |id| { undo.set(Some(id)); remove.dispatch((id, true)); })
                         on_change=Callback::new(move |_| reload())/>
                 </For>
@@ -150,10 +155,20 @@ fn infinite_scroll(sentinel: NodeRef<leptos::html::Div>, load: impl Fn() + Clone
 }
 
 #[component]
-fn TimelineItem(a: Activity, can_edit: bool, on_delete: Callback<i64>, on_change: Callback<()>) -> impl IntoView {
+fn TimelineItem(a: Activity, customer_id: i64, can_edit: bool, on_delete: Callback<i64>, on_change: Callback<()>) -> impl IntoView {
     let t = use_i18n();
     let planned = a.status == "planned";
     let id = a.id;
+    let remove_file = Action::new(move |fid: &i64| {
+        let fid = *fid;
+        async move { delete_attachment(fid).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove_file.value().get() {
+            on_change.run(());
+        }
+    });
+    let files = a.attachments.clone();
     view! {
         <li class="mb-4" data-testid="activity">
             <span aria-hidden="true" class="absolute -left-3 flex h-6 w-6 items-center justify-center rounded-full bg-white text-sm ring-2 ring-slate-200">
@@ -171,6 +186,37 @@ fn TimelineItem(a: Activity, can_edit: bool, on_delete: Callback<i64>, on_change
             </div>
             {a.body.clone().map(|b| view! { <p class="mt-1 whitespace-pre-wrap break-words">{b}</p> })}
             {a.result.clone().map(|r| view! { <p class="mt-1 whitespace-pre-wrap rounded bg-green-50 px-2 py-1 text-sm"><span class="font-medium">{t.t("activity.result")} ": "</span>{r}</p> })}
+            {(!files.is_empty()).then(|| view! {
+                <ul class="mt-1 space-y-1" aria-label=t.t("attachment.list")>
+                    {files.into_iter().map(|f| {
+                        let fid = f.id;
+                        view! {
+                            <li class="flex flex-wrap items-center gap-2 text-sm">
+                                <a class="min-h-8 text-blue-700 underline" href=format!("/attachments/{fid}") rel="external" download="">
+                                    "📎 " {f.file_name.clone()}
+                                </a>
+                                <span class="text-slate-500">{human_size(f.size_bytes)}</span>
+                                {can_edit.then(|| view! {
+                                    <button type="button" class="min-h-8 px-1 text-red-700 underline" aria-label=t.t_args("attachment.delete", &[("name", f.file_name.clone())])
+                                        on:click=move |_| { remove_file.dispatch(fid); }>"×"</button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {can_edit.then(|| view! {
+                <details class="mt-1">
+                    <summary class="min-h-11 cursor-pointer py-2 text-sm text-blue-700">{t.t("attachment.add")}</summary>
+                    <form method="post" enctype="multipart/form-data" action=format!("/activities/{id}/attachments?back=/customers/{customer_id}")
+                        class="flex flex-wrap items-center gap-2" data-testid="attachment-form">
+                        <input type="file" name="file" required aria-label=t.t("attachment.file") class="min-h-11 max-w-full text-sm"
+                            accept=".jpg,.jpeg,.png,.gif,.webp,.pdf,.txt,.csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip"/>
+                        <button type="submit" class=BTN_SECONDARY>{t.t("attachment.upload")}</button>
+                        <span class="text-xs text-slate-500">{t.t("attachment.limits")}</span>
+                    </form>
+                </details>
+            })}
             {(can_edit && planned).then(|| view! { <CompleteForm a=a.clone() on_done=on_change/> })}
             {can_edit.then(|| view! {
                 <button type="button" class="min-h-11 text-sm text-red-700 underline" on:click=move |_| on_delete.run(id)>{t.t("common.delete")}</button>

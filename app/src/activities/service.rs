@@ -68,6 +68,12 @@ pub async fn timeline(
     } else {
         None
     };
+    let ids: Vec<i64> = items.iter().map(|a| a.id).collect();
+    for f in crate::activities::attachments::for_activities(&mut tx, &ids).await? {
+        if let Some(a) = items.iter_mut().find(|a| a.id == f.activity_id) {
+            a.attachments.push(f);
+        }
+    }
     Ok(ActivityPage { items, next, can_log })
 }
 

@@ -172,6 +172,28 @@ pub struct Activity {
     pub customer_id: Option<i64>,
     pub customer_name: Option<String>,
     pub version: i64,
+    /// Filled in by the service (one query per page).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// A file attached to an activity, as listed on the timeline.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AttachmentRef {
+    pub id: i64,
+    pub activity_id: i64,
+    pub file_name: String,
+    pub size_bytes: i64,
+}
+
+/// "1.2 MB", "830 KB", "12 B".
+pub fn human_size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{} KB", b / 1024),
+        b => format!("{b} B"),
+    }
 }
 
 /// A page of the timeline and the cursor for the next one.
