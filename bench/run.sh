@@ -60,8 +60,11 @@ run_backend() { # name database_url
     latency "customers page (SSR HTML)" "http://127.0.0.1:$PORT/customers" "$cookie"
     latency "list_customers server function" "http://127.0.0.1:$PORT/api/list_customers" "$cookie"
     latency "search page (q=天度网络)" "http://127.0.0.1:$PORT/customers?q=%E5%A4%A9%E5%BA%A6%E7%BD%91%E7%BB%9C" "$cookie"
+    latency "saved query page (level=A)" "http://127.0.0.1:$PORT/customers?level=A" "$cookie"
+    latency "saved query server fn (level=A)" "http://127.0.0.1:$PORT/api/list_customers?level=A" "$cookie"
     "$BIN" bench-sql --username "$name" --concurrency "$CONNECTIONS" --iterations 2000
     "$BIN" bench-sql --username "$name" --concurrency "$CONNECTIONS" --iterations 2000 --search 天度网络
+    "$BIN" bench-sql --username "$name" --concurrency "$CONNECTIONS" --iterations 2000 --level A
   done
   "$BIN" bench-dup --username admin --concurrency "$CONNECTIONS" --iterations 2000
   "$BIN" bench-import --username admin --rows "${IMPORT_ROWS:-20000}"

@@ -391,7 +391,7 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
         let mut q = SqlBuilder::default();
         q.push(
             "INSERT INTO customers (name, short_name, kind, status, industry, region, phone, owner_id, department_id, version, \
-             created_at, created_by, updated_at, updated_by, last_touch_at, name_key, name_core, phone_key) VALUES ",
+             created_at, created_by, updated_at, updated_by, last_touch_at, level, name_key, name_core, phone_key) VALUES ",
         );
         for k in 0..n {
             let i = done + k;
@@ -420,6 +420,7 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
             let at = now - (count - i) * 1000;
             q.push(", 1, ").bind_i64(at).push(", ").bind_i64(owner).push(", ").bind_i64(at).push(", ").bind_i64(owner);
             q.push(", ").bind_i64(at);
+            q.push(", ").bind_text(["A", "B", "C", "D"][(i as usize) % 4]);
             q.push(", ")
                 .bind_opt_text(keys.name_key)
                 .push(", ")
@@ -444,13 +445,25 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
 
 /// Runs the customer list query (first page, as `username` sees it) bare,
 /// `concurrency` at a time, and prints median and p99 latency in milliseconds.
-pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: usize, search: Option<String>) -> anyhow::Result<()> {
+pub async fn bench_sql(
+    db: &Db,
+    username: &str,
+    iterations: usize,
+    concurrency: usize,
+    search: Option<String>,
+    level: Option<String>,
+) -> anyhow::Result<()> {
     use app::customers::repo::{list_query, scope_is_dense, ListFilter};
     use app::customers::types::CustomerRow;
     use app::platform::authz::{authorize, Action, Entity};
     let user = bench_user(db, username).await?;
     let grant = authorize(&user, Entity::Customer, Action::View).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let filter = ListFilter { search, limit: 51, ..Default::default() };
+    let label = match (&search, &level) {
+        (Some(s), _) => format!(" (search {s})"),
+        (None, Some(l)) => format!(" (saved query: level {l})"),
+        _ => String::new(),
+    };
+    let filter = ListFilter { search, level, limit: 51, ..Default::default() };
     let mut tx = db.read().await?;
     let dense = scope_is_dense(&mut tx, &grant).await?;
     drop(tx);
@@ -480,7 +493,7 @@ pub async fn bench_sql(db: &Db, username: &str, iterations: usize, concurrency: 
     all.sort_by(f64::total_cmp);
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     println!(
-        "bare SQL, first page as {username}, concurrency {concurrency}: median {:.2} ms, p99 {:.2} ms ({} runs)",
+        "bare SQL{label}, first page as {username}, concurrency {concurrency}: median {:.2} ms, p99 {:.2} ms ({} runs)",
         pct(0.5),
         pct(0.99),
         all.len()

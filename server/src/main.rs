@@ -61,6 +61,9 @@ enum Command {
         concurrency: usize,
         #[arg(long)]
         search: Option<String>,
+        /// Filter on a level, as a saved query would.
+        #[arg(long)]
+        level: Option<String>,
     },
     /// Time the duplicate check against the whole customer table (for bench/run.sh).
     #[command(hide = true)]
@@ -111,8 +114,8 @@ async fn run() -> anyhow::Result<()> {
         Command::SeedBench { count } => demo::seed_bench(&db, count).await?,
         Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
         Command::BenchImport { username, rows } => demo::bench_import(&db, &username, rows).await?,
-        Command::BenchSql { username, iterations, concurrency, search } => {
-            demo::bench_sql(&db, &username, iterations, concurrency, search).await?
+        Command::BenchSql { username, iterations, concurrency, search, level } => {
+            demo::bench_sql(&db, &username, iterations, concurrency, search, level).await?
         }
         Command::VerifyAudit => {
             let mut tx = db.read().await?;

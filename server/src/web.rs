@@ -307,14 +307,6 @@ async fn locale_submit(State(state): State<AppState>, req: Request) -> Response 
     res
 }
 
-#[derive(Deserialize)]
-struct ExportQuery {
-    q: Option<String>,
-    status: Option<String>,
-    owner: Option<i64>,
-    sort: Option<String>,
-}
-
 /// The customer list as CSV or XLSX, with the list page's filters and the user's data scope.
 async fn export_customers(State(state): State<AppState>, req: Request, format: ExportFormat) -> Response {
     let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
@@ -324,10 +316,10 @@ async fn export_customers(State(state): State<AppState>, req: Request, format: E
     let locale = user
         .locale
         .unwrap_or_else(|| Locale::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("")));
-    let Ok(axum::extract::Query(q)) = axum::extract::Query::<ExportQuery>::try_from_uri(req.uri()) else {
+    let Ok(axum::extract::Query(q)) = axum::extract::Query::<app::customers::types::ListQuery>::try_from_uri(req.uri()) else {
         return (StatusCode::BAD_REQUEST, app::platform::i18n::tr(locale, "error.validation")).into_response();
     };
-    let params = app::customers::service::ListParams { q: q.q, status: q.status, owner: q.owner, sort: q.sort, after: None };
+    let params = app::customers::service::ListParams::from_query(&q, None);
     match app::customers::service::export_customers(&state.db, &user, &params, locale, &meta, format).await {
         Ok((bytes, _)) => {
             let date = app::platform::time::format_ms(app::platform::time::now_ms(), app::account::api::tz_offset_minutes());

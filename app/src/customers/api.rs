@@ -1,4 +1,6 @@
 //! Customer server functions: current user -> service (which authorizes).
+// The list's filters arrive as flat URL parameters (so a list URL is readable and cacheable).
+#![allow(clippy::too_many_arguments)]
 use crate::customers::types::*;
 use crate::platform::error::AppError;
 use leptos::prelude::*;
@@ -11,9 +13,29 @@ pub async fn list_customers(
     owner: Option<i64>,
     sort: Option<String>,
     after: Option<String>,
+    level: Option<String>,
+    category: Option<String>,
+    region: Option<String>,
+    tag: Option<String>,
+    department: Option<i64>,
+    created_from: Option<String>,
+    created_to: Option<String>,
 ) -> Result<CustomerPage, AppError> {
     use crate::platform::request::{current_user, db};
-    let params = crate::customers::service::ListParams { q, status, owner, sort, after };
+    let params = crate::customers::service::ListParams {
+        q,
+        status,
+        owner,
+        sort,
+        after,
+        level,
+        category,
+        region,
+        tag,
+        department,
+        created_from,
+        created_to,
+    };
     crate::customers::service::list_customers(&db()?, &current_user()?, &params).await
 }
 
@@ -174,4 +196,36 @@ pub async fn start_import(id: i64, plan: crate::customers::import_types::ImportP
 pub async fn import_progress(id: i64) -> Result<crate::customers::import_types::ImportProgress, AppError> {
     use crate::platform::request::{current_user, db};
     crate::customers::import::progress(&db()?, &current_user()?, id).await
+}
+
+/// Calls [`list_customers`] with a [`ListQuery`].
+pub async fn list_customers_by(query: ListQuery, after: Option<String>) -> Result<CustomerPage, AppError> {
+    let q = query;
+    list_customers(q.q, q.status, q.owner, q.sort, after, q.level, q.category, q.region, q.tag, q.department, q.created_from, q.created_to)
+        .await
+}
+
+#[server(input = GetUrl)]
+pub async fn list_saved_views() -> Result<Vec<SavedView>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::views::list_views(&db()?, &current_user()?).await
+}
+
+#[server(input = Json)]
+pub async fn save_view(name: String, shared: bool, query: ListQuery, columns: Vec<String>) -> Result<i64, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::views::save_view(&db()?, &current_user()?, &name, shared, &query, &columns).await
+}
+
+#[server(input = Json)]
+pub async fn delete_view(id: i64) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::views::delete_view(&db()?, &current_user()?, id).await
+}
+
+/// Departments by name, for the list's department filter.
+#[server(input = GetUrl)]
+pub async fn list_department_options() -> Result<Vec<OwnerOption>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::service::department_options(&db()?, &current_user()?).await
 }

@@ -16,3 +16,5 @@ pub mod ownership;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod views;

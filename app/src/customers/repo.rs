@@ -13,9 +13,18 @@ pub struct ListFilter {
     pub sort: SortKey,
     pub after: Option<Cursor>,
     pub limit: i64,
+    pub level: Option<String>,
+    pub category: Option<String>,
+    pub region: Option<String>,
+    pub tag: Option<String>,
+    pub department_id: Option<i64>,
+    /// Created at or after (UTC ms).
+    pub created_from: Option<i64>,
+    /// Created before (UTC ms; the day after the chosen end date).
+    pub created_before: Option<i64>,
 }
 
-const LIST_COLUMNS: &str = "c.id, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.phone, c.owner_id, u.display_name AS owner_name, c.created_at, c.updated_at, c.level";
+const LIST_COLUMNS: &str = "c.id, c.name, c.short_name, c.kind, c.status, c.industry, c.region, c.phone, c.owner_id, u.display_name AS owner_name, c.created_at, c.updated_at, c.level, c.category";
 
 /// Rows in scope above which walking the sort index beats fetching the scope and sorting.
 const DENSE_SCOPE: i64 = 2000;
@@ -48,6 +57,27 @@ pub fn list_query(backend: Backend, grant: &Grant, f: &ListFilter, dense_scope: 
     }
     if let Some(o) = f.owner_id {
         q.push(" AND c.owner_id = ").bind_i64(o);
+    }
+    if let Some(v) = &f.level {
+        q.push(" AND c.level = ").bind_text(v.clone());
+    }
+    if let Some(v) = &f.category {
+        q.push(" AND c.category = ").bind_text(v.clone());
+    }
+    if let Some(v) = &f.region {
+        q.push(" AND c.region = ").bind_text(v.clone());
+    }
+    if let Some(v) = &f.tag {
+        q.push(" AND c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ").bind_text(v.clone()).push(")");
+    }
+    if let Some(d) = f.department_id {
+        q.push(" AND c.department_id = ").bind_i64(d);
+    }
+    if let Some(t) = f.created_from {
+        q.push(" AND c.created_at >= ").bind_i64(t);
+    }
+    if let Some(t) = f.created_before {
+        q.push(" AND c.created_at < ").bind_i64(t);
     }
     match (f.sort, &f.after) {
         (SortKey::UpdatedDesc, Some(Cursor::Time(t, id))) => {

@@ -16,25 +16,91 @@ pub struct ListParams {
     pub owner: Option<i64>,
     pub sort: Option<String>,
     pub after: Option<String>,
+    pub level: Option<String>,
+    pub category: Option<String>,
+    pub region: Option<String>,
+    pub tag: Option<String>,
+    pub department: Option<i64>,
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
 }
 
 impl ListParams {
+    pub fn from_query(q: &ListQuery, after: Option<String>) -> Self {
+        let q = q.clone();
+        ListParams {
+            q: q.q,
+            status: q.status,
+            owner: q.owner,
+            sort: q.sort,
+            after,
+            level: q.level,
+            category: q.category,
+            region: q.region,
+            tag: q.tag,
+            department: q.department,
+            created_from: q.created_from,
+            created_to: q.created_to,
+        }
+    }
+
     /// Unknown values are rejected rather than silently ignored.
     pub fn parse(&self) -> AppResult<ListFilter> {
+        let mut errors = Vec::new();
         let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => Some(CustomerStatus::from_code(s).ok_or_else(|| AppError::validation("status", "validation.invalid_choice"))?),
+            Some(s) => CustomerStatus::from_code(s).or_else(|| {
+                errors.push(crate::platform::error::FieldError::new("status", "validation.invalid_choice"));
+                None
+            }),
             None => None,
         };
         let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => SortKey::from_code(s).ok_or_else(|| AppError::validation("sort", "validation.invalid_choice"))?,
+            Some(s) => SortKey::from_code(s).unwrap_or_else(|| {
+                errors.push(crate::platform::error::FieldError::new("sort", "validation.invalid_choice"));
+                SortKey::default()
+            }),
             None => SortKey::default(),
         };
         let after = match self.after.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => Some(Cursor::decode(s).ok_or_else(|| AppError::validation("after", "validation.invalid_choice"))?),
+            Some(s) => Cursor::decode(s).or_else(|| {
+                errors.push(crate::platform::error::FieldError::new("after", "validation.invalid_choice"));
+                None
+            }),
             None => None,
         };
-        let search = self.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect());
-        Ok(ListFilter { search, status, owner_id: self.owner, sort, after, limit: PAGE_SIZE + 1 })
+        let offset = crate::account::api::tz_offset_minutes();
+        let mut date = |field: &str, v: &Option<String>, plus_day: bool| match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(d) => match crate::platform::time::parse_date_ms(d, offset) {
+                Some(ms) => Some(if plus_day { ms + 86_400_000 } else { ms }),
+                None => {
+                    errors.push(crate::platform::error::FieldError::new(field, "validation.date"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let created_from = date("created_from", &self.created_from, false);
+        let created_before = date("created_to", &self.created_to, true);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let text =
+            |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect::<String>());
+        Ok(ListFilter {
+            search: text(&self.q),
+            status,
+            owner_id: self.owner,
+            sort,
+            after,
+            limit: PAGE_SIZE + 1,
+            level: text(&self.level),
+            category: text(&self.category),
+            region: text(&self.region),
+            tag: text(&self.tag),
+            department_id: self.department,
+            created_from,
+            created_before,
+        })
     }
 }
 
@@ -258,6 +324,13 @@ pub async fn restore_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult
     audit::record(&mut tx, AuditEntry::by(Some(user.id), &user.display_name, "restore").on("customer", id).summary(c.name.clone())).await?;
     tx.commit().await?;
     get_customer(db, user, id).await
+}
+
+/// Departments (id and name) for the list filter; names are not confidential.
+pub async fn department_options(db: &Db, user: &CurrentUser) -> AppResult<Vec<OwnerOption>> {
+    authorize(user, Entity::Customer, Action::View)?;
+    let mut tx = db.read().await?;
+    Ok(crate::platform::db::sql("SELECT id, name AS display_name FROM departments ORDER BY path").fetch_all(&mut tx).await?)
 }
 
 /// Users who may be picked as owner; only offered to those who may assign.

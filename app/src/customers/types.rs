@@ -366,6 +366,96 @@ pub struct CustomerRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub level: Option<String>,
+    pub category: Option<String>,
+}
+
+/// The customer list's filters and sort, as they appear in the URL and in saved views.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub owner: Option<i64>,
+    pub sort: Option<String>,
+    pub level: Option<String>,
+    pub category: Option<String>,
+    pub region: Option<String>,
+    pub tag: Option<String>,
+    pub department: Option<i64>,
+    /// `YYYY-MM-DD`, in the user's time zone.
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+}
+
+impl ListQuery {
+    /// Reads the query from URL parameters (empty values are absent).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        ListQuery {
+            q: text("q"),
+            status: text("status"),
+            owner: text("owner").and_then(|v| v.parse().ok()),
+            sort: text("sort"),
+            level: text("level"),
+            category: text("category"),
+            region: text("region"),
+            tag: text("tag"),
+            department: text("department").and_then(|v| v.parse().ok()),
+            created_from: text("created_from"),
+            created_to: text("created_to"),
+        }
+    }
+
+    /// The URL query string (without `?`), shared by navigation, export links and saved views.
+    pub fn to_query_string(&self) -> String {
+        let enc = crate::ui::url_encode;
+        let mut parts = Vec::new();
+        let mut add = |k: &str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                parts.push(format!("{k}={}", enc(&v)));
+            }
+        };
+        add("q", self.q.clone());
+        add("status", self.status.clone());
+        add("owner", self.owner.map(|o| o.to_string()));
+        add("sort", self.sort.clone());
+        add("level", self.level.clone());
+        add("category", self.category.clone());
+        add("region", self.region.clone());
+        add("tag", self.tag.clone());
+        add("department", self.department.map(|d| d.to_string()));
+        add("created_from", self.created_from.clone());
+        add("created_to", self.created_to.clone());
+        parts.join("&")
+    }
+
+    /// Filters beyond the search box, status and owner (shown as "more filters").
+    pub fn has_advanced(&self) -> bool {
+        self.level.is_some()
+            || self.category.is_some()
+            || self.region.is_some()
+            || self.tag.is_some()
+            || self.department.is_some()
+            || self.created_from.is_some()
+            || self.created_to.is_some()
+    }
+}
+
+/// Columns a list view can show, in display order.
+pub const LIST_COLUMNS_CHOICE: [&str; 11] =
+    ["short_name", "kind", "status", "level", "category", "industry", "region", "phone", "owner", "created_at", "updated_at"];
+pub const DEFAULT_COLUMNS: [&str; 6] = ["status", "level", "industry", "region", "owner", "updated_at"];
+
+/// A saved query (查询方案).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    pub id: i64,
+    pub name: String,
+    pub shared: bool,
+    /// Whether the viewer owns it (and so may delete it).
+    pub mine: bool,
+    pub owner_name: Option<String>,
+    pub query: ListQuery,
+    pub columns: Vec<String>,
 }
 
 /// A page of the list and the cursor for the next one.
