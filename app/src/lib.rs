@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("customers") view=customers::pages::CustomerListPage/>
                 <Route path=path!("customers/new") view=customers::pages::NewCustomerPage/>
                 <Route path=path!("customers/pool") view=customers::pages::PoolPage/>
+                <Route path=path!("customers/pyramid") view=customers::pages::PyramidPage/>
                 <Route path=path!("customers/import") view=customers::pages::ImportStartPage/>
                 <Route path=path!("customers/import/:id") view=customers::pages::ImportJobPage/>
                 <Route path=path!("customers/transfer") view=customers::pages::TransferPage/>
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/audit") view=admin::pages::AuditPage/>
                 <Route path=path!("admin/settings/pool") view=customers::pages::PoolSettingsPage/>
                 <Route path=path!("admin/settings/lists") view=dictionaries::pages::DictionariesPage/>
+                <Route path=path!("admin/settings/value") view=customers::pages::ValueModelPage/>
             </ParentRoute>
         </Routes>
         </Router>

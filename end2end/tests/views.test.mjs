@@ -45,3 +45,31 @@ test('a manager filters by level and tag, saves the query with chosen columns an
   assert.deepEqual(page.errors, []);
   assert.deepEqual(other.errors, []);
 });
+
+test('an administrator rescoring customers fills the pyramid; a customer page explains its score', async () => {
+  const page = await newPage(env, DESKTOP);
+  await signIn(page, 'admin', 'admin-pass-2026');
+  await page.goto('/admin/settings/value');
+  await hydrated(page);
+  const form = page.getByTestId('value-model');
+  await form.getByLabel('近 90 天跟进次数').fill('40');
+  await form.getByRole('button', { name: '保存' }).click();
+  await form.getByText('已保存').waitFor();
+  await form.getByRole('button', { name: '立即重新计算' }).click();
+  await form.getByText(/已重新计算 \d+ 个客户/).waitFor();
+
+  await page.goto('/customers/pyramid');
+  await hydrated(page);
+  await page.getByRole('img', { name: /按客户价值分档/ }).waitFor();
+  const cells = await page.getByTestId('pyramid-table').locator('tbody tr td:nth-child(2)').allInnerTexts();
+  const total = cells.map(Number).reduce((a, b) => a + b, 0);
+  assert.ok(total >= 20, `every demo customer is in a band (${total})`);
+
+  await page.goto('/customers?q=%E5%8C%97%E4%BA%AC%E5%A4%A9%E5%BA%A6');
+  await hydrated(page);
+  await page.getByRole('link', { name: '北京天度网络科技有限公司' }).first().click();
+  const value = page.getByTestId('value');
+  await value.getByText('近 90 天跟进次数').waitFor();
+  await value.getByText(/级/).first().waitFor();
+  assert.deepEqual(page.errors, []);
+});

@@ -148,6 +148,7 @@ async fn run() -> anyhow::Result<()> {
                 }
             }
             spawn_pool_return(db.clone());
+            spawn_value_scores(db.clone());
             web::serve(config, db).await?;
         }
     }
@@ -165,6 +166,20 @@ fn spawn_pool_return(db: Db) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(customers = n, "returned to the public pool"),
                 Err(e) => tracing::warn!(error = ?e, "pool return job failed"),
+            }
+        }
+    });
+}
+
+/// Rescores every customer's value (C7) at start and every 6 hours, for the pyramid.
+fn spawn_value_scores(db: Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+        loop {
+            every.tick().await;
+            match app::customers::value_service::recompute_all(&db, app::platform::time::now_ms()).await {
+                Ok(n) => tracing::info!(customers = n, "value scores computed"),
+                Err(e) => tracing::warn!(error = ?e, "value scoring failed"),
             }
         }
     });

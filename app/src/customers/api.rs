@@ -229,3 +229,34 @@ pub async fn list_department_options() -> Result<Vec<OwnerOption>, AppError> {
     use crate::platform::request::{current_user, db};
     crate::customers::service::department_options(&db()?, &current_user()?).await
 }
+
+#[server(input = GetUrl)]
+pub async fn customer_value(id: i64) -> Result<crate::customers::value::ValueScore, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::value_service::customer_value(&db()?, &current_user()?, id).await
+}
+
+#[server(input = GetUrl)]
+pub async fn value_pyramid() -> Result<crate::customers::value::Pyramid, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::value_service::pyramid(&db()?, &current_user()?).await
+}
+
+#[server(input = GetUrl)]
+pub async fn get_value_model() -> Result<crate::customers::value::ValueModel, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::value_service::get_model(&db()?, &current_user()?).await
+}
+
+#[server(input = Json)]
+pub async fn save_value_model(model: crate::customers::value::ValueModel) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::value_service::save_model(&db()?, &current_user()?, &model).await
+}
+
+/// Rescores every customer now; returns how many.
+#[server(input = Json)]
+pub async fn recompute_values() -> Result<usize, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::value_service::recompute_now(&db()?, &current_user()?).await
+}

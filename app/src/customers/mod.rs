@@ -5,6 +5,7 @@ pub mod import_types;
 pub mod lifecycle;
 pub mod pages;
 pub mod types;
+pub mod value;
 
 #[cfg(feature = "ssr")]
 pub mod import;
@@ -16,5 +17,7 @@ pub mod ownership;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod value_service;
 #[cfg(feature = "ssr")]
 pub mod views;

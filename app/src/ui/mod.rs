@@ -243,6 +243,9 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Customer, Action::Assign) {
         items.push(NavItem { href: "/customers/transfer", key: "nav.transfer", icon: "🔁" });
     }
+    if can(Entity::Customer, Action::View) {
+        items.push(NavItem { href: "/customers/pyramid", key: "nav.pyramid", icon: "🔺" });
+    }
     if can(Entity::Customer, Action::Edit) {
         items.push(NavItem { href: "/activities/plan", key: "nav.visit_plan", icon: "🗓️" });
     }
@@ -264,6 +267,7 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Setting, Action::View) {
         items.push(NavItem { href: "/admin/settings/pool", key: "nav.pool_settings", icon: "⚙️" });
         items.push(NavItem { href: "/admin/settings/lists", key: "nav.lists", icon: "🗂️" });
+        items.push(NavItem { href: "/admin/settings/value", key: "nav.value_model", icon: "📈" });
     }
     items.push(NavItem { href: "/account", key: "nav.account", icon: "⚙️" });
     items

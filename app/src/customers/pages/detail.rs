@@ -1,4 +1,4 @@
-use super::{DuplicatesSection, OwnershipSection, StatusBadge};
+use super::{DuplicatesSection, OwnershipSection, StatusBadge, ValueSection};
 use crate::activities::pages::TimelineSection;
 use crate::contacts::pages::ContactsSection;
 use crate::customers::api::{delete_customer, get_customer, restore_customer};
@@ -176,6 +176,9 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
             </section>
             <div class="lg:col-span-2">
                 <DuplicatesSection customer_id=id can_edit=c.can_edit && !deleted on_change=on_change merged/>
+            </div>
+            <div class="lg:col-span-2">
+                <ValueSection customer_id=id/>
             </div>
             <div class="lg:col-span-2">
                 <OwnershipSection c=c.clone() on_change=on_change/>

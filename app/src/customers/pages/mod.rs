@@ -5,6 +5,7 @@ mod import;
 mod list;
 mod merge;
 mod ownership;
+mod value;
 
 pub use detail::CustomerDetailPage;
 pub use form::{EditCustomerPage, NewCustomerPage};
@@ -12,6 +13,7 @@ pub use import::{ImportJobPage, ImportStartPage};
 pub use list::CustomerListPage;
 pub use merge::{DuplicatesSection, UndoMergeButton};
 pub use ownership::{OwnershipSection, PoolPage, PoolSettingsPage, TransferPage};
+pub use value::{PyramidPage, ValueModelPage, ValueSection};
 
 use crate::platform::i18n::I18n;
 use leptos::prelude::*;
