@@ -171,10 +171,12 @@ fn spawn_pool_return(db: Db) {
     });
 }
 
-/// Rescores every customer's value (C7) at start and every 6 hours, for the pyramid.
+/// Rescores every customer's value (C7) every 6 hours, for the pyramid; the first run
+/// waits 15 minutes so a restart does not compete with the first users (or benchmarks).
 fn spawn_value_scores(db: Db) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+        let period = std::time::Duration::from_secs(6 * 3600);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + std::time::Duration::from_secs(900), period);
         loop {
             every.tick().await;
             match app::customers::value_service::recompute_all(&db, app::platform::time::now_ms()).await {
