@@ -279,15 +279,9 @@ fn ActivityForm(customer_id: i64, on_saved: Callback<()>, on_cancel: Callback<()
             on_saved.run(());
         }
     });
-    let server_error = move || save.value().get().and_then(|r| r.err());
-    let field_error = move |f: &'static str| {
-        Signal::derive(move || {
-            local_errors
-                .with(|es| es.iter().find(|e| e.field == f).map(|e| e.code.clone()))
-                .or_else(|| server_error().and_then(|e| e.field(f)))
-        })
-    };
-    let general_error = Signal::derive(move || server_error().filter(|e| !matches!(e, AppError::Validation(_))));
+    let server_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let field_error = move |f: &'static str| crate::ui::field_error(local_errors, server_error, f);
+    let general_error = Signal::derive(move || server_error.get().filter(|e| !matches!(e, AppError::Validation(_))));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = ActivityInput {

@@ -42,6 +42,17 @@ pub fn fmt_time(ms: i64) -> String {
     crate::platform::time::format_ms(ms, use_session().tz_offset_minutes)
 }
 
+/// The error code to show under `field`: the browser's own check first, then the server's answer.
+pub fn field_error(
+    local: RwSignal<Vec<crate::platform::error::FieldError>>,
+    server: Signal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        local.with(|es| es.iter().find(|e| e.field == field).map(|e| e.code.clone())).or_else(|| server.get().and_then(|e| e.field(field)))
+    })
+}
+
 /// Red banner for a failed request.
 #[component]
 pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

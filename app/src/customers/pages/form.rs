@@ -190,13 +190,7 @@ fn CustomerForm(
         rating: rating.get_untracked(),
         evaluation: evaluation.get_untracked(),
     };
-    let err = move |f: &'static str| {
-        Signal::derive(move || {
-            local_errors
-                .with(|errs| errs.iter().find(|e| e.field == f).map(|e| e.code.clone()))
-                .or_else(|| server_error.get().and_then(|e| e.field(f)))
-        })
-    };
+    let err = move |f: &'static str| crate::ui::field_error(local_errors, server_error, f);
     let kind_options: Vec<(String, String)> =
         CustomerKind::ALL.iter().map(|k| (k.code().to_string(), t.t(&format!("customer.kind.{}", k.code())))).collect();
     let status_options: Vec<(String, String)> =
