@@ -73,3 +73,22 @@ async fn classification_financial_and_evaluation_fields_follow_the_lists() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn reordering_a_list_is_audited() {
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let b = lists::add(&db, &o.admin, DictKind::Group, "乙组").await.unwrap();
+        lists::add(&db, &o.admin, DictKind::Group, "甲组").await.unwrap();
+        lists::move_item(&db, &o.admin, b, false).await.unwrap();
+        let mut tx = db.read().await.unwrap();
+        let list = app::dictionaries::service::load(&mut tx).await.unwrap().names(DictKind::Group);
+        assert_eq!(list, ["甲组", "乙组"]);
+        let n = app::platform::db::sql("SELECT COUNT(*) FROM audit_log WHERE entity = 'setting' AND summary LIKE '%乙组 down'")
+            .fetch_i64(&mut tx)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    })
+    .await;
+}

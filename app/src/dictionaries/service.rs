@@ -159,6 +159,14 @@ pub async fn move_item(db: &Db, user: &CurrentUser, id: i64, up: bool) -> AppRes
         for (n, id) in order.iter().enumerate() {
             sql("UPDATE dictionary_items SET sort_order = $1 WHERE id = $2").arg_i64(n as i64 + 1).arg_i64(*id).execute(&mut tx).await?;
         }
+        let direction = if up { "up" } else { "down" };
+        audit::record(
+            &mut tx,
+            AuditEntry::by(Some(user.id), &user.display_name, "update")
+                .on("setting", id)
+                .summary(format!("{}: {} {direction}", item.kind, item.name)),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
