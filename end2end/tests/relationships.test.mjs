@@ -181,3 +181,30 @@ test('a duplicate found on a saved customer is merged with its contacts and the 
   await page.getByTestId('contacts').getByRole('heading', { name: '陈国栋' }).waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('on a tablet, an owner shares a customer with a colleague in another team, who then sees it read-only and leaves', async () => {
+  const owner = await newPage(env, TABLET);
+  await signIn(owner, 'lina');
+  await openCustomer(owner, '北京天度网络科技有限公司');
+  const team = owner.getByTestId('collaborators');
+  await team.getByText('还没有协作人。').waitFor();
+  await team.getByRole('button', { name: '添加协作人' }).tap();
+  await team.getByText('必填').waitFor();
+  await team.getByLabel('同事').selectOption({ label: '王芳' });
+  await team.getByRole('button', { name: '添加协作人' }).tap();
+  const row = team.getByTestId('collaborator-list').getByRole('listitem').filter({ hasText: '王芳' });
+  await row.getByText('可查看').waitFor();
+
+  const colleague = await newPage(env, TABLET);
+  await signIn(colleague, 'wangfang');
+  await openCustomer(colleague, '北京天度网络科技有限公司');
+  assert.equal(await colleague.getByRole('link', { name: '编辑' }).count(), 0, 'view access offers no edit');
+  const mine = colleague.getByTestId('collaborators');
+  await mine.getByRole('button', { name: '退出协作: 王芳' }).tap();
+  await mine.getByText('还没有协作人。').waitFor();
+  await colleague.goto(`/customers?q=${encodeURIComponent('北京天度网络科技有限公司')}`);
+  await hydrated(colleague);
+  await colleague.getByText('没有符合条件的客户').waitFor();
+  assert.deepEqual(owner.errors, []);
+  assert.deepEqual(colleague.errors, []);
+});

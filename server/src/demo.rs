@@ -404,7 +404,11 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
             }
             let name = format!("{city}{word}{trade}有限公司{i}");
             let phone = format!("010-{:08}", i % 100_000_000);
-            let keys = app::customers::dedup::DedupKeys::of(&name, Some(&phone), None, None, None);
+            let keys = app::customers::dedup::DedupKeys::of(app::customers::dedup::KeyFields {
+                name: &name,
+                phone: Some(&phone),
+                ..Default::default()
+            });
             q.push("(").bind_text(name.clone()).push(", ").bind_text(format!("{word}{i}"));
             q.push(", 'company', ")
                 .bind_text(STATUSES[(i as usize) % STATUSES.len()])

@@ -126,7 +126,7 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 19] = [
+pub const AUDIT_ACTIONS: [&str; 23] = [
     "login",
     "logout",
     "login_failed",
@@ -145,6 +145,10 @@ pub const AUDIT_ACTIONS: [&str; 19] = [
     "merge",
     "unmerge",
     "not_duplicate",
+    "link",
+    "unlink",
+    "share",
+    "unshare",
     "import",
 ];
 

@@ -156,6 +156,44 @@ pub async fn mark_not_duplicate(id: i64, other: i64) -> Result<(), AppError> {
     crate::customers::merge::mark_not_duplicate(&db()?, &current_user()?, id, other).await
 }
 
+#[server(input = Json)]
+pub async fn link_customers(id: i64, other: i64) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::merge::link_customers(&db()?, &current_user()?, id, other).await
+}
+
+#[server(input = Json)]
+pub async fn unlink_customers(id: i64, other: i64) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::merge::unlink_customers(&db()?, &current_user()?, id, other).await
+}
+
+#[server(input = GetUrl)]
+pub async fn related_customers(id: i64) -> Result<Vec<RelatedCustomer>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::merge::related_customers(&db()?, &current_user()?, id).await
+}
+
+#[server(input = GetUrl)]
+pub async fn customer_collaborators(id: i64) -> Result<Collaborators, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::collaborators::list(&db()?, &current_user()?, id).await
+}
+
+/// Adds a collaborator, or changes their access (`view` or `edit`).
+#[server(input = Json)]
+pub async fn add_collaborator(id: i64, user_id: i64, access: String) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    let access = ShareAccess::from_code(&access).ok_or_else(|| AppError::validation("access", "validation.invalid_choice"))?;
+    crate::customers::collaborators::add(&db()?, &current_user()?, id, user_id, access).await
+}
+
+#[server(input = Json)]
+pub async fn remove_collaborator(id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::customers::collaborators::remove(&db()?, &current_user()?, id, user_id).await
+}
+
 /// Merges `merged_id` into `kept_id`; returns the audit sequence number that undoes it.
 #[server(input = Json)]
 pub async fn merge_customers(kept_id: i64, merged_id: i64) -> Result<i64, AppError> {

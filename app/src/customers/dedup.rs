@@ -313,6 +313,11 @@ pub enum NameMatch {
 
 /// Score 0–100 and reason when two names are likely the same company, else `None`.
 pub fn compare_names(a: &str, b: &str) -> Option<(u8, NameMatch)> {
+    compare_names_raw(a, b).filter(|(score, _)| *score >= 80)
+}
+
+/// Like [`compare_names`] without the threshold (for combining with other evidence).
+fn compare_names_raw(a: &str, b: &str) -> Option<(u8, NameMatch)> {
     let (ka, kb) = (name_key(a), name_key(b));
     if ka.full.is_empty() || kb.full.is_empty() {
         return None;
@@ -332,8 +337,7 @@ pub fn compare_names(a: &str, b: &str) -> Option<(u8, NameMatch)> {
         let s = (sim.max(jw * 0.95) * 100.0).round() as u8;
         (s, NameMatch::Similar)
     };
-    let score = score.saturating_sub(region_penalty);
-    (score >= 80).then_some((score, why))
+    Some((score.saturating_sub(region_penalty), why))
 }
 
 /// Digits of a phone number without country code or extension; `None` if too short to compare.
@@ -365,6 +369,27 @@ pub fn website_key(site: &str) -> Option<String> {
 pub fn email_key(email: &str) -> Option<String> {
     let e = email.trim().to_lowercase();
     e.contains('@').then_some(e)
+}
+
+/// Street and house number of an address, without region, district, building or room:
+/// 北京市朝阳区建国路８８号ＳＯＨＯ现代城Ａ座 and 朝阳区建国路88号现代城 both give
+/// 建国路88号. `None` when too short or without a number to be telling.
+pub fn address_key(address: &str) -> Option<String> {
+    let folded: String = address.nfkc().collect::<String>().to_lowercase();
+    let compact: String = folded.chars().filter(|c| c.is_alphanumeric()).collect();
+    let (rest, _) = strip_leading_regions(&compact);
+    let mut rest = rest.as_str();
+    // A district, county or new area right after the city (朝阳区, 浦东新区, 昌平县).
+    if let Some((i, c)) = rest.char_indices().take(6).find(|(_, c)| matches!(c, '区' | '區' | '县' | '縣' | '旗')) {
+        if i > 0 {
+            rest = &rest[i + c.len_utf8()..];
+        }
+    }
+    let key = match rest.find(['号', '號']) {
+        Some(i) => &rest[..i + '号'.len_utf8()],
+        None => rest,
+    };
+    (key.chars().count() >= 4 && key.chars().any(|c| c.is_ascii_digit())).then(|| key.replace('號', "号"))
 }
 
 pub fn tax_key(tax_id: &str) -> Option<String> {
@@ -441,6 +466,25 @@ mod tests {
         assert_eq!(email_key(" Sales@TianDu.com.cn "), Some("sales@tiandu.com.cn".into()));
         assert_eq!(tax_key("９１１１０１０５ma01abcd2x"), Some("91110105MA01ABCD2X".into()));
     }
+
+    #[test]
+    fn addresses_reduce_to_street_and_number() {
+        let same = [
+            ("北京市朝阳区建国路８８号ＳＯＨＯ现代城Ａ座1201", "朝阳区建国路88号现代城"),
+            ("北京朝阳区建国路88号", "建国路 88 号 2 层"),
+            ("上海市浦东新区世纪大道100号", "上海浦东新区世纪大道100號环球金融中心"),
+            ("广东省深圳市南山区科技园科苑路15号", "深圳市南山区科技园科苑路15号"),
+        ];
+        for (a, b) in same {
+            assert_eq!(address_key(a), address_key(b), "{a} vs {b}");
+        }
+        assert_eq!(address_key("北京市朝阳区建国路88号").as_deref(), Some("建国路88号"));
+        assert_ne!(address_key("北京市朝阳区建国路88号"), address_key("北京市朝阳区建国路86号"));
+        assert_eq!(address_key("88 Jianguo Road, Beijing"), Some("88jianguoroadbeijing".into()));
+        // Too vague to compare: no number, or only a region.
+        assert_eq!(address_key("北京市朝阳区"), None);
+        assert_eq!(address_key("科技园"), None);
+    }
 }
 
 /// The stored duplicate-detection keys of one customer.
@@ -453,10 +497,23 @@ pub struct DedupKeys {
     pub email_key: Option<String>,
     pub website_key: Option<String>,
     pub tax_key: Option<String>,
+    pub address_key: Option<String>,
+}
+
+/// The fields duplicate keys are computed from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyFields<'a> {
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub website: Option<&'a str>,
+    pub tax_id: Option<&'a str>,
+    pub address: Option<&'a str>,
 }
 
 impl DedupKeys {
-    pub fn of(name: &str, phone: Option<&str>, email: Option<&str>, website: Option<&str>, tax_id: Option<&str>) -> Self {
+    pub fn of(f: KeyFields<'_>) -> Self {
+        let KeyFields { name, phone, email, website, tax_id, address } = f;
         let k = name_key(name);
         let non_empty = |s: String| (!s.is_empty()).then_some(s);
         DedupKeys {
@@ -466,6 +523,7 @@ impl DedupKeys {
             email_key: email.and_then(email_key),
             website_key: website.and_then(website_key),
             tax_key: tax_id.and_then(tax_key),
+            address_key: address.and_then(address_key),
         }
     }
 }
@@ -478,6 +536,8 @@ pub enum DupReason {
     Phone,
     Email,
     Website,
+    /// Same street and number, and a name close enough to back it up.
+    Address,
 }
 
 impl DupReason {
@@ -491,6 +551,7 @@ impl DupReason {
             DupReason::Phone => "dedup.reason.phone",
             DupReason::Email => "dedup.reason.email",
             DupReason::Website => "dedup.reason.website",
+            DupReason::Address => "dedup.reason.address",
         }
     }
 }
@@ -523,7 +584,16 @@ pub fn score_candidate(new_name: &str, new: &DedupKeys, existing_name: &str, exi
     exact(same(&new.phone_key, &existing.phone_key), DupReason::Phone, 90);
     exact(same(&new.email_key, &existing.email_key), DupReason::Email, 90);
     exact(same(&new.website_key, &existing.website_key), DupReason::Website, 85);
-    if let Some((s, why)) = compare_names(new_name, existing_name) {
+    let name = compare_names_raw(new_name, existing_name);
+    if same(&new.address_key, &existing.address_key) {
+        // One address holds many companies (an office tower, an incubator), so the
+        // address alone flags nothing; with a loosely similar name it does.
+        if let Some((s, _)) = name.filter(|(s, _)| *s >= 50) {
+            reasons.push(DupReason::Address);
+            score = score.max(s.max(82));
+        }
+    }
+    if let Some((s, why)) = name.filter(|(s, _)| *s >= 80) {
         reasons.insert(0, DupReason::Name(why));
         score = score.max(s);
     }
@@ -536,12 +606,37 @@ mod scoring_tests {
 
     #[test]
     fn exact_contact_matches_count_even_when_names_differ() {
-        let a = DedupKeys::of("天度网络科技有限公司", Some("010-6552 8888"), None, Some("www.tiandu.cn"), None);
-        let b = DedupKeys::of("北京天度有限公司", Some("+86 10 65528888"), None, Some("https://tiandu.cn/"), None);
+        let a = DedupKeys::of(KeyFields {
+            name: "天度网络科技有限公司",
+            phone: Some("010-6552 8888"),
+            website: Some("www.tiandu.cn"),
+            ..Default::default()
+        });
+        let b = DedupKeys::of(KeyFields {
+            name: "北京天度有限公司",
+            phone: Some("+86 10 65528888"),
+            website: Some("https://tiandu.cn/"),
+            ..Default::default()
+        });
         let (score, reasons) = score_candidate("天度网络科技有限公司", &a, "完全不同的名字", &b).unwrap();
         assert_eq!(score, 90);
         assert_eq!(reasons, vec![DupReason::Phone, DupReason::Website]);
-        let none = DedupKeys::of("另一家公司", Some("021-1234 5678"), None, None, None);
+        let none = DedupKeys::of(KeyFields { name: "另一家公司", phone: Some("021-1234 5678"), ..Default::default() });
         assert_eq!(score_candidate("天度网络科技有限公司", &a, "另一家公司", &none), None);
+    }
+
+    #[test]
+    fn a_shared_address_backs_up_a_loosely_similar_name_only() {
+        let at =
+            |name: &'static str, address: &'static str| DedupKeys::of(KeyFields { name, address: Some(address), ..Default::default() });
+        // A misspelt name (天渡/天度) that the name keys alone would not find.
+        let a = at("北京天度网络科技有限公司", "北京市朝阳区建国路88号A座");
+        let b = at("天渡网络科技有限公司", "朝阳区建国路88号现代城");
+        let (score, reasons) = score_candidate("北京天度网络科技有限公司", &a, "天渡网络科技有限公司", &b).unwrap();
+        assert!(score >= 80, "{score}");
+        assert!(reasons.contains(&DupReason::Address), "{reasons:?}");
+        // A different company in the same tower is not flagged.
+        let c = at("中兴通讯股份有限公司", "建国路88号");
+        assert_eq!(score_candidate("北京天度网络科技有限公司", &a, "中兴通讯股份有限公司", &c), None);
     }
 }

@@ -4,7 +4,7 @@
 //! with errors are reported and left out. Duplicates (against the CRM and within the
 //! file) are skipped, used to update the existing customer, or created anyway.
 use crate::contacts::types::ContactInput;
-use crate::customers::dedup::{score_candidate, DedupKeys};
+use crate::customers::dedup::{score_candidate, DedupKeys, KeyFields};
 use crate::customers::import_types::*;
 use crate::customers::repo::{self, OwnerInfo};
 use crate::customers::types::{CustomerDetail, CustomerInput, CustomerKind, CustomerStatus, ValidCustomer};
@@ -397,8 +397,14 @@ async fn analyse(tx: &mut Tx, cx: &Context, rows: &[Vec<String>], plan: &ImportP
             continue;
         };
         // Duplicates: the CRM first, then earlier rows of this file.
-        let keys =
-            DedupKeys::of(&valid.name, valid.phone.as_deref(), valid.email.as_deref(), valid.website.as_deref(), valid.tax_id.as_deref());
+        let keys = DedupKeys::of(KeyFields {
+            name: &valid.name,
+            phone: valid.phone.as_deref(),
+            email: valid.email.as_deref(),
+            website: valid.website.as_deref(),
+            tax_id: valid.tax_id.as_deref(),
+            address: valid.address.as_deref(),
+        });
         let mut best: Option<(u8, i64, String)> = None;
         for c in repo::duplicate_candidates(tx, &keys, None).await? {
             if let Some((score, _)) = score_candidate(&valid.name, &keys, &c.name, &c.keys) {

@@ -1,11 +1,11 @@
-//! Duplicates of an existing customer, "not a duplicate" decisions, and merging two
+//! Duplicates of an existing customer, "not a duplicate" and "related" decisions, and merging two
 //! customers (C9) so that every contact, activity and ownership-history row ends up
 //! on the kept record. A merge is audited with everything needed to undo it, and can
 //! be undone from that audit record.
 use crate::customers::dedup::DuplicateHit;
 use crate::customers::repo;
 use crate::customers::service::customer_in_scope;
-use crate::customers::types::CustomerDetail;
+use crate::customers::types::{CustomerDetail, RelatedCustomer};
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::authz::{authorize, Action, CurrentUser, Entity};
 use crate::platform::db::{sql, Db, Tx};
@@ -22,6 +22,9 @@ pub struct MergeRecord {
     pub contact_ids: Vec<i64>,
     pub activity_ids: Vec<i64>,
     pub owner_change_ids: Vec<i64>,
+    /// Collaborators of the merged customer added to the kept one.
+    #[serde(default)]
+    pub collaborator_ids: Vec<i64>,
     /// Fields of the kept customer that were empty and took the merged one's value.
     pub filled: Vec<(String, String)>,
 }
@@ -72,33 +75,133 @@ pub async fn duplicates_of(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Ve
 
 /// Records that two customers are different companies, so they stop being flagged.
 pub async fn mark_not_duplicate(db: &Db, user: &CurrentUser, id: i64, other: i64) -> AppResult<()> {
+    decide_pair(db, user, id, other, false).await
+}
+
+/// Records that two flagged customers are different but related companies (a branch,
+/// a sister company): they stop being flagged and each lists the other as related.
+pub async fn link_customers(db: &Db, user: &CurrentUser, id: i64, other: i64) -> AppResult<()> {
+    decide_pair(db, user, id, other, true).await
+}
+
+async fn decide_pair(db: &Db, user: &CurrentUser, id: i64, other: i64, linked: bool) -> AppResult<()> {
+    if id == other {
+        return Err(AppError::validation("merge", "merge.same_customer"));
+    }
     let mut tx = db.write().await?;
     let a = customer_in_scope(&mut tx, user, id, Action::Edit).await?;
     let b = customer_in_scope(&mut tx, user, other, Action::View).await?;
     let (lo, hi) = (id.min(other), id.max(other));
-    let exists = sql("SELECT COUNT(*) FROM customer_not_duplicates WHERE customer_id = $1 AND other_id = $2")
+    let before: Option<(bool,)> = sql("SELECT linked FROM customer_not_duplicates WHERE customer_id = $1 AND other_id = $2")
         .arg_i64(lo)
         .arg_i64(hi)
-        .fetch_i64(&mut tx)
+        .fetch_optional(&mut tx)
         .await?;
-    if exists == 0 {
-        sql("INSERT INTO customer_not_duplicates (customer_id, other_id, decided_by, decided_at) VALUES ($1, $2, $3, $4)")
-            .arg_i64(lo)
-            .arg_i64(hi)
+    let (action, summary) =
+        if linked { ("link", format!("{} ~ {}", a.name, b.name)) } else { ("not_duplicate", format!("{} ≠ {}", a.name, b.name)) };
+    match before {
+        Some((was,)) if was == linked || !linked => {}
+        Some(_) => {
+            sql(
+                "UPDATE customer_not_duplicates SET linked = $1, decided_by = $2, decided_at = $3 WHERE customer_id = $4 AND other_id = $5",
+            )
+            .arg_bool(true)
             .arg_i64(user.id)
             .arg_i64(now_ms())
+            .arg_i64(lo)
+            .arg_i64(hi)
             .execute(&mut tx)
             .await?;
-        audit::record(
-            &mut tx,
-            AuditEntry::by(Some(user.id), &user.display_name, "not_duplicate")
-                .on("customer", id)
-                .summary(format!("{} ≠ {}", a.name, b.name)),
-        )
-        .await?;
+        }
+        None => {
+            sql("INSERT INTO customer_not_duplicates (customer_id, other_id, decided_by, decided_at, linked) VALUES ($1, $2, $3, $4, $5)")
+                .arg_i64(lo)
+                .arg_i64(hi)
+                .arg_i64(user.id)
+                .arg_i64(now_ms())
+                .arg_bool(linked)
+                .execute(&mut tx)
+                .await?;
+        }
+    }
+    // Marking a linked pair "not a duplicate" changes nothing; only real changes are audited.
+    if before.is_none() || (linked && before != Some((true,))) {
+        audit::record(&mut tx, AuditEntry::by(Some(user.id), &user.display_name, action).on("customer", id).summary(summary)).await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Ends a "related" link; the pair stays judged "not duplicates".
+pub async fn unlink_customers(db: &Db, user: &CurrentUser, id: i64, other: i64) -> AppResult<()> {
+    let mut tx = db.write().await?;
+    let a = customer_in_scope(&mut tx, user, id, Action::Edit).await?;
+    let (lo, hi) = (id.min(other), id.max(other));
+    let n = sql("UPDATE customer_not_duplicates SET linked = $1, decided_by = $2, decided_at = $3 \
+         WHERE customer_id = $4 AND other_id = $5 AND linked = $6")
+    .arg_bool(false)
+    .arg_i64(user.id)
+    .arg_i64(now_ms())
+    .arg_i64(lo)
+    .arg_i64(hi)
+    .arg_bool(true)
+    .execute(&mut tx)
+    .await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    let b: Option<(String,)> = sql("SELECT name FROM customers WHERE id = $1").arg_i64(other).fetch_optional(&mut tx).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "unlink").on("customer", id).summary(format!(
+            "{} ~ {}",
+            a.name,
+            b.map(|b| b.0).unwrap_or_default()
+        )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct RelatedRow {
+    id: i64,
+    name: String,
+    owner_id: Option<i64>,
+    owner_name: Option<String>,
+    department_id: Option<i64>,
+    department_path: Option<String>,
+    decided_at: i64,
+    shared: bool,
+}
+
+/// Customers linked to `id` as related. Those outside the viewer's scope show their
+/// name and owner only, like duplicate warnings.
+pub async fn related_customers(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Vec<RelatedCustomer>> {
+    let mut tx = db.read().await?;
+    customer_in_scope(&mut tx, user, id, Action::View).await?;
+    let rows: Vec<RelatedRow> = sql("SELECT c.id, c.name, c.owner_id, u.display_name AS owner_name, c.department_id, \
+         d.path AS department_path, n.decided_at, s.user_id IS NOT NULL AS shared \
+         FROM customer_not_duplicates n \
+         JOIN customers c ON c.id = CASE WHEN n.customer_id = $1 THEN n.other_id ELSE n.customer_id END \
+         LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
+         LEFT JOIN customer_collaborators s ON s.customer_id = c.id AND s.user_id = $3 \
+         WHERE (n.customer_id = $1 OR n.other_id = $1) AND n.linked = $2 AND c.deleted_at IS NULL \
+         ORDER BY c.name, c.id LIMIT 100")
+    .arg_i64(id)
+    .arg_bool(true)
+    .arg_i64(user.id)
+    .fetch_all(&mut tx)
+    .await?;
+    let view = authorize(user, Entity::Customer, Action::View).ok();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let visible = r.shared || view.as_ref().is_some_and(|g| g.reaches(r.owner_id, r.department_path.as_deref(), r.department_id));
+            RelatedCustomer { id: visible.then_some(r.id), name: r.name, owner_name: r.owner_name, linked_at: r.decided_at }
+        })
+        .collect())
 }
 
 async fn ids(tx: &mut Tx, query: &str, id: i64) -> Result<Vec<i64>, sqlx::Error> {
@@ -169,7 +272,17 @@ pub async fn merge_customers(db: &Db, user: &CurrentUser, kept_id: i64, merged_i
         return Err(AppError::Conflict);
     }
     refresh_keys(&mut tx, kept_id).await?;
-    let record = MergeRecord { kept_id, merged_id, merged_name: merged.name.clone(), contact_ids, activity_ids, owner_change_ids, filled };
+    let collaborator_ids = crate::customers::collaborators::copy_for_merge(&mut tx, merged_id, kept_id, kept.owner_id).await?;
+    let record = MergeRecord {
+        kept_id,
+        merged_id,
+        merged_name: merged.name.clone(),
+        contact_ids,
+        activity_ids,
+        owner_change_ids,
+        collaborator_ids,
+        filled,
+    };
     let seq = audit::record_returning_seq(
         &mut tx,
         AuditEntry::by(Some(user.id), &user.display_name, "merge")
@@ -235,6 +348,12 @@ pub async fn undo_merge(db: &Db, user: &CurrentUser, seq: i64) -> AppResult<i64>
         .arg_i64(r.kept_id)
         .execute(&mut tx)
         .await?;
+    }
+    if !r.collaborator_ids.is_empty() {
+        sql(&format!("DELETE FROM customer_collaborators WHERE customer_id = $1 AND user_id IN ({})", id_list(&r.collaborator_ids)))
+            .arg_i64(r.kept_id)
+            .execute(&mut tx)
+            .await?;
     }
     for (field, value) in &r.filled {
         if FILLABLE.contains(&field.as_str()) && value_of(&kept, field).as_deref() == Some(value.as_str()) {

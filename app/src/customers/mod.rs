@@ -8,6 +8,8 @@ pub mod types;
 pub mod value;
 
 #[cfg(feature = "ssr")]
+pub mod collaborators;
+#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod merge;

@@ -9,6 +9,7 @@
 //! - Reassigning needs `customer × assign` reaching both the customer and the new owner.
 //! - Every owner change writes a `customer_owner_changes` row and an audit entry, in
 //!   the same transaction, and restarts the pool clock (`last_touch_at`).
+//! - A customer entering the pool loses its collaborators (C3).
 //! - The return job moves customers whose `last_touch_at` is older than
 //!   `pool.return_days` days back to the pool; a follow-up logged meanwhile wins.
 use crate::customers::repo::{self, OwnerInfo};
@@ -100,7 +101,16 @@ async fn set_owner(
         Some(o) => q.arg_i64(o.id).arg_opt_i64(o.department_id),
         None => q,
     };
-    Ok(q.execute(tx).await? == 1)
+    let done = q.execute(&mut *tx).await? == 1;
+    match (done, owner) {
+        (true, Some(o)) => crate::customers::collaborators::drop_owner(tx, id, o.id).await?,
+        // Nobody works a pool customer: whoever claims it next starts without the old team.
+        (true, None) => {
+            sql("DELETE FROM customer_collaborators WHERE customer_id = $1").arg_i64(id).execute(tx).await?;
+        }
+        _ => {}
+    }
+    Ok(done)
 }
 
 fn check_reason(reason: &str, required: bool) -> AppResult<Option<String>> {
@@ -117,6 +127,7 @@ fn check_reason(reason: &str, required: bool) -> AppResult<Option<String>> {
 /// Records an owner change made through the edit form (no reason is asked there).
 pub async fn note_owner_edit(tx: &mut Tx, customer_id: i64, from: Option<i64>, to: i64, actor: i64, now: i64) -> Result<(), sqlx::Error> {
     record_change(tx, Change { customer_id, kind: "reassign", from, to: Some(to), reason: None, by: Some(actor), at: now }).await?;
+    crate::customers::collaborators::drop_owner(tx, customer_id, to).await?;
     sql("UPDATE customers SET last_touch_at = $1 WHERE id = $2").arg_i64(now).arg_i64(customer_id).execute(tx).await?;
     Ok(())
 }
@@ -138,6 +149,10 @@ pub async fn release_customer(db: &Db, user: &CurrentUser, id: i64, version: i64
     let reason = check_reason(reason, true)?;
     let mut tx = db.write().await?;
     let c = customer_in_scope(&mut tx, user, id, Action::Edit).await?;
+    // Collaborators with edit access may not give the owner's customer away.
+    if !authorize(user, Entity::Customer, Action::Edit)?.reaches(c.owner_id, c.department_path.as_deref(), c.department_id) {
+        return Err(AppError::Forbidden);
+    }
     if c.owner_id.is_none() {
         return Err(AppError::Conflict);
     }

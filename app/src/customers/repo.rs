@@ -1,5 +1,5 @@
 //! SQL for customers. Every read takes a `Grant` and applies its data scope.
-use crate::customers::dedup::DedupKeys;
+use crate::customers::dedup::{DedupKeys, KeyFields};
 use crate::customers::types::*;
 use crate::platform::authz::Grant;
 use crate::platform::db::{like_escape, sql, Backend, SqlBuilder, Tx};
@@ -163,7 +163,14 @@ pub async fn owner_info(tx: &mut Tx, user_id: i64) -> Result<Option<OwnerInfo>, 
 }
 
 fn keys(c: &ValidCustomer) -> DedupKeys {
-    DedupKeys::of(&c.name, c.phone.as_deref(), c.email.as_deref(), c.website.as_deref(), c.tax_id.as_deref())
+    DedupKeys::of(KeyFields {
+        name: &c.name,
+        phone: c.phone.as_deref(),
+        email: c.email.as_deref(),
+        website: c.website.as_deref(),
+        tax_id: c.tax_id.as_deref(),
+        address: c.address.as_deref(),
+    })
 }
 
 fn push_keys(q: SqlBuilder, k: DedupKeys) -> SqlBuilder {
@@ -173,6 +180,7 @@ fn push_keys(q: SqlBuilder, k: DedupKeys) -> SqlBuilder {
         .arg_opt_text(k.email_key)
         .arg_opt_text(k.website_key)
         .arg_opt_text(k.tax_key)
+        .arg_opt_text(k.address_key)
 }
 
 fn push_values(q: SqlBuilder, c: &ValidCustomer) -> SqlBuilder {
@@ -243,9 +251,9 @@ pub async fn insert(tx: &mut Tx, c: &ValidCustomer, owner: &OwnerInfo, actor: i6
     let q = push_values(
         sql("INSERT INTO customers (code, name, short_name, kind, status, industry, region, source, address, phone, email, website, tax_id, notes, \
              owner_id, department_id, version, created_at, created_by, updated_at, updated_by, last_touch_at, \
-             name_key, name_core, phone_key, email_key, website_key, tax_key) \
+             name_key, name_core, phone_key, email_key, website_key, tax_key, address_key) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $17, $18, $17, \
-             $19, $20, $21, $22, $23, $24) RETURNING id"),
+             $19, $20, $21, $22, $23, $24, $25) RETURNING id"),
         c,
     )
     .arg_i64(owner.id)
@@ -289,7 +297,7 @@ pub async fn update(
             "UPDATE customers SET code = $1, name = $2, short_name = $3, kind = $4, status = $5, industry = $6, region = $7, source = $8, \
              address = $9, phone = $10, email = $11, website = $12, tax_id = $13, notes = $14, owner_id = $15, department_id = $16, \
              version = version + 1, updated_at = $17, updated_by = $18, \
-             name_key = $21, name_core = $22, phone_key = $23, email_key = $24, website_key = $25, tax_key = $26 \
+             name_key = $21, name_core = $22, phone_key = $23, email_key = $24, website_key = $25, tax_key = $26, address_key = $27 \
              WHERE id = $19 AND version = $20 AND deleted_at IS NULL",
         ),
         c,
@@ -338,17 +346,23 @@ pub struct DupCandidate {
     pub keys: DedupKeys,
 }
 
+const CANDIDATE_COLUMNS: &str = "c.id, c.name, c.owner_id, u.display_name AS owner_name, c.department_id, d.path AS department_path, \
+     c.name_key, c.name_core, c.phone_key, c.email_key, c.website_key, c.tax_key, c.address_key";
+
 /// Customers (in any scope: duplicates matter across the company) sharing a key. Each
 /// key column is indexed and each key is its own indexed lookup (a UNION rather than
 /// an OR, which SQLite planned as a table scan), so the cost does not grow with the table.
+/// Customers at the same address come from a separate, capped lookup: an office tower
+/// can hold hundreds of companies, and they must not crowd out the exact matches.
 pub async fn duplicate_candidates(tx: &mut Tx, k: &DedupKeys, exclude: Option<i64>) -> Result<Vec<DupCandidate>, sqlx::Error> {
-    sql("SELECT c.id, c.name, c.owner_id, u.display_name AS owner_name, c.department_id, d.path AS department_path, \
-         c.name_key, c.name_core, c.phone_key, c.email_key, c.website_key, c.tax_key \
+    let mut found: Vec<DupCandidate> = sql(&format!(
+        "SELECT {CANDIDATE_COLUMNS} \
          FROM customers c LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN departments d ON d.id = c.department_id \
          WHERE c.id IN (SELECT id FROM customers WHERE name_key = $1 UNION SELECT id FROM customers WHERE name_core = $2 \
          UNION SELECT id FROM customers WHERE phone_key = $3 UNION SELECT id FROM customers WHERE email_key = $4 \
          UNION SELECT id FROM customers WHERE website_key = $5 UNION SELECT id FROM customers WHERE tax_key = $6) \
-         AND c.deleted_at IS NULL AND c.id <> $7 LIMIT 50")
+         AND c.deleted_at IS NULL AND c.id <> $7 LIMIT 50"
+    ))
     .arg_opt_text(k.name_key.clone())
     .arg_opt_text(k.name_core.clone())
     .arg_opt_text(k.phone_key.clone())
@@ -356,8 +370,25 @@ pub async fn duplicate_candidates(tx: &mut Tx, k: &DedupKeys, exclude: Option<i6
     .arg_opt_text(k.website_key.clone())
     .arg_opt_text(k.tax_key.clone())
     .arg_i64(exclude.unwrap_or(-1))
-    .fetch_all(tx)
-    .await
+    .fetch_all(&mut *tx)
+    .await?;
+    if let Some(address) = &k.address_key {
+        let same_address: Vec<DupCandidate> = sql(&format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM customers c LEFT JOIN users u ON u.id = c.owner_id \
+             LEFT JOIN departments d ON d.id = c.department_id \
+             WHERE c.address_key = $1 AND c.deleted_at IS NULL AND c.id <> $2 LIMIT 50"
+        ))
+        .arg_text(address.clone())
+        .arg_i64(exclude.unwrap_or(-1))
+        .fetch_all(tx)
+        .await?;
+        for c in same_address {
+            if !found.iter().any(|f| f.id == c.id) {
+                found.push(c);
+            }
+        }
+    }
+    Ok(found)
 }
 
 #[derive(sqlx::FromRow)]
@@ -368,31 +399,41 @@ struct KeySource {
     email: Option<String>,
     website: Option<String>,
     tax_id: Option<String>,
+    address: Option<String>,
 }
 
 /// Fills missing duplicate keys (rows from before migration 0004 or bulk loads), a batch at a time.
 pub async fn backfill_keys(tx: &mut Tx, batch: i64) -> Result<usize, sqlx::Error> {
-    let rows: Vec<KeySource> = sql("SELECT id, name, phone, email, website, tax_id FROM customers WHERE name_key IS NULL LIMIT $1")
-        .arg_i64(batch)
-        .fetch_all(tx)
-        .await?;
+    let rows: Vec<KeySource> =
+        sql("SELECT id, name, phone, email, website, tax_id, address FROM customers WHERE name_key IS NULL LIMIT $1")
+            .arg_i64(batch)
+            .fetch_all(tx)
+            .await?;
     write_keys(tx, &rows).await
 }
 
 /// Recomputes one customer's duplicate keys (after a merge changed its fields).
 pub async fn refresh_keys(tx: &mut Tx, id: i64) -> Result<usize, sqlx::Error> {
     let rows: Vec<KeySource> =
-        sql("SELECT id, name, phone, email, website, tax_id FROM customers WHERE id = $1").arg_i64(id).fetch_all(tx).await?;
+        sql("SELECT id, name, phone, email, website, tax_id, address FROM customers WHERE id = $1").arg_i64(id).fetch_all(tx).await?;
     write_keys(tx, &rows).await
 }
 
 async fn write_keys(tx: &mut Tx, rows: &[KeySource]) -> Result<usize, sqlx::Error> {
     for r in rows {
-        let k = DedupKeys::of(&r.name, r.phone.as_deref(), r.email.as_deref(), r.website.as_deref(), r.tax_id.as_deref());
+        let k = DedupKeys::of(KeyFields {
+            name: &r.name,
+            phone: r.phone.as_deref(),
+            email: r.email.as_deref(),
+            website: r.website.as_deref(),
+            tax_id: r.tax_id.as_deref(),
+            address: r.address.as_deref(),
+        });
         // An empty name key is stored as '' so the row is not picked up again.
         let k = DedupKeys { name_key: Some(k.name_key.clone().unwrap_or_default()), ..k };
         push_keys(
-            sql("UPDATE customers SET name_key = $1, name_core = $2, phone_key = $3, email_key = $4, website_key = $5, tax_key = $6 WHERE id = $7"),
+            sql("UPDATE customers SET name_key = $1, name_core = $2, phone_key = $3, email_key = $4, website_key = $5, tax_key = $6, \
+                 address_key = $7 WHERE id = $8"),
             k,
         )
         .arg_i64(r.id)

@@ -1,5 +1,5 @@
 //! Customer business rules: scope checks, ownership, optimistic locking, soft delete, audit.
-use crate::customers::dedup::{score_candidate, DedupKeys, DuplicateHit};
+use crate::customers::dedup::{score_candidate, DedupKeys, DuplicateHit, KeyFields};
 use crate::customers::repo::{self, ListFilter, OwnerInfo};
 use crate::customers::types::*;
 use crate::platform::audit::{self, AuditEntry};
@@ -140,7 +140,8 @@ pub async fn get_customer(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Cus
             .map(|g| g.reaches(c.owner_id, c.department_path.as_deref(), c.department_id))
             .unwrap_or(false)
     };
-    c.can_edit = reaches(Action::Edit);
+    let shared = crate::customers::collaborators::access_of(&mut tx, id, user.id).await?;
+    c.can_edit = reaches(Action::Edit) || (shared == Some(ShareAccess::Edit) && authorize(user, Entity::Customer, Action::Edit).is_ok());
     c.can_delete = reaches(Action::Delete);
     c.can_assign = reaches(Action::Assign);
     c.can_claim = c.owner_id.is_none() && authorize(user, Entity::Customer, Action::Claim).is_ok();
@@ -341,7 +342,8 @@ pub async fn owner_options(db: &Db, user: &CurrentUser) -> AppResult<Vec<OwnerOp
 }
 
 /// Possible duplicates of `input` (C9): exact on tax id, phone, e-mail and website,
-/// Chinese-aware on the name. Warns; it never blocks a save.
+/// Chinese-aware on the name, and the address backing up a loosely similar name.
+/// Warns; it never blocks a save.
 #[tracing::instrument(skip(db, user, input), fields(user = user.id))]
 pub async fn check_duplicates(db: &Db, user: &CurrentUser, input: &CustomerInput, exclude: Option<i64>) -> AppResult<Vec<DuplicateHit>> {
     if authorize(user, Entity::Customer, Action::Create).is_err() {
@@ -349,8 +351,16 @@ pub async fn check_duplicates(db: &Db, user: &CurrentUser, input: &CustomerInput
     }
     let name = input.name.trim();
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let (phone, email, website, tax) = (opt(&input.phone), opt(&input.email), opt(&input.website), opt(&input.tax_id));
-    let keys = DedupKeys::of(name, phone.as_deref(), email.as_deref(), website.as_deref(), tax.as_deref());
+    let (phone, email, website, tax, address) =
+        (opt(&input.phone), opt(&input.email), opt(&input.website), opt(&input.tax_id), opt(&input.address));
+    let keys = DedupKeys::of(KeyFields {
+        name,
+        phone: phone.as_deref(),
+        email: email.as_deref(),
+        website: website.as_deref(),
+        tax_id: tax.as_deref(),
+        address: address.as_deref(),
+    });
     if keys == DedupKeys::default() {
         return Ok(Vec::new());
     }

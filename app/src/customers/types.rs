@@ -785,3 +785,55 @@ mod tests {
         assert_eq!(Cursor::decode("t.x.1"), None);
     }
 }
+
+/// What a collaborator may do with a customer shared with them (C3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShareAccess {
+    /// See the customer, its contacts and timeline, and log follow-ups.
+    View,
+    /// Also edit the customer.
+    Edit,
+}
+
+impl ShareAccess {
+    pub const ALL: [ShareAccess; 2] = [ShareAccess::View, ShareAccess::Edit];
+    pub fn code(self) -> &'static str {
+        match self {
+            ShareAccess::View => "view",
+            ShareAccess::Edit => "edit",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == s)
+    }
+}
+
+/// A person the customer is shared with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Collaborator {
+    pub user_id: i64,
+    pub display_name: String,
+    pub department_name: Option<String>,
+    /// `view` or `edit` ([`ShareAccess::code`]).
+    pub access: String,
+    pub added_at: i64,
+    pub added_by_name: Option<String>,
+}
+
+/// The collaborators of one customer, and whether the viewer may change them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Collaborators {
+    pub rows: Vec<Collaborator>,
+    pub can_manage: bool,
+}
+
+/// A customer linked to another as related (a branch, a sister company), not a duplicate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelatedCustomer {
+    /// `None` when the related customer lies outside the viewer's scope (name only).
+    pub id: Option<i64>,
+    pub name: String,
+    pub owner_name: Option<String>,
+    pub linked_at: i64,
+}

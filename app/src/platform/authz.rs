@@ -52,6 +52,14 @@ impl Entity {
     pub fn from_code(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|e| e.code() == s)
     }
+    /// The table (and its record column) listing people a record is shared with, for
+    /// entities whose records have collaborators besides their owner.
+    pub fn collaborators(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Entity::Customer => Some(("customer_collaborators", "customer_id")),
+            _ => None,
+        }
+    }
 }
 
 impl Action {
@@ -152,7 +160,8 @@ mod server {
 
     impl Grant {
         /// Appends ` AND <scope condition>` for a table whose rows carry
-        /// `owner_id` and `department_id` columns, under alias `t`.
+        /// `owner_id` and `department_id` columns, under alias `t`. For entities with
+        /// collaborators, View and Edit also reach the records shared with the user.
         pub fn push_filter(&self, q: &mut SqlBuilder, t: &str) {
             self.push_filter_hinted(q, t, false)
         }
@@ -161,23 +170,38 @@ mod server {
         /// `+t.col` so SQLite will not drive the query from the scope's index. Used when
         /// the scope covers many rows and walking the sort index is cheaper.
         pub fn push_filter_hinted(&self, q: &mut SqlBuilder, t: &str, unindexed: bool) {
-            let t = if unindexed { format!("+{t}") } else { t.to_string() };
+            if self.scope == Scope::All {
+                return;
+            }
+            let shared = self.entity.collaborators().filter(|_| matches!(self.action, Action::View | Action::Edit));
+            q.push(if shared.is_some() { " AND ((" } else { " AND (" });
+            let col = if unindexed { format!("+{t}") } else { t.to_string() };
             match (self.scope, self.department_id, &self.department_path) {
-                (Scope::All, _, _) => {}
                 (Scope::DepartmentTree, Some(_), Some(path)) => {
-                    q.push(&format!(" AND {t}.department_id IN (SELECT d.id FROM departments d WHERE d.path LIKE "));
+                    q.push(&format!("{col}.department_id IN (SELECT d.id FROM departments d WHERE d.path LIKE "));
                     q.bind_text(format!("{path}%"));
                     q.push(")");
                 }
                 (Scope::Department | Scope::DepartmentTree, Some(dept), _) => {
-                    q.push(&format!(" AND {t}.department_id = "));
+                    q.push(&format!("{col}.department_id = "));
                     q.bind_i64(dept);
                 }
                 // Without a department, department scopes shrink to the user's own records.
                 _ => {
-                    q.push(&format!(" AND {t}.owner_id = "));
+                    q.push(&format!("{col}.owner_id = "));
                     q.bind_i64(self.user_id);
                 }
+            }
+            q.push(")");
+            // Records shared with the user as a collaborator (view access reaches View,
+            // edit access reaches View and Edit), whatever their owner and department.
+            if let Some((table, column)) = shared {
+                q.push(&format!(" OR {t}.id IN (SELECT s.{column} FROM {table} s WHERE s.user_id = "));
+                q.bind_i64(self.user_id);
+                if self.action == Action::Edit {
+                    q.push(" AND s.access = 'edit'");
+                }
+                q.push("))");
             }
         }
 

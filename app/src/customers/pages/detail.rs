@@ -1,4 +1,4 @@
-use super::{DuplicatesSection, OwnershipSection, StatusBadge, ValueSection};
+use super::{CollaboratorsSection, DuplicatesSection, OwnershipSection, StatusBadge, ValueSection};
 use crate::activities::pages::TimelineSection;
 use crate::contacts::pages::ContactsSection;
 use crate::customers::api::{delete_customer, get_customer, restore_customer};
@@ -182,6 +182,9 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
             </div>
             <div class="lg:col-span-2">
                 <OwnershipSection c=c.clone() on_change=on_change/>
+            </div>
+            <div class="lg:col-span-2">
+                <CollaboratorsSection customer_id=id owner_id=c.owner_id/>
             </div>
             <div class="lg:col-span-2">
                 <ContactsSection customer_id=id on_change=Callback::new(|_| ())/>

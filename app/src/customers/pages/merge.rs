@@ -1,5 +1,8 @@
-//! Duplicates of a saved customer on its page: merge into this one, or mark as different.
-use crate::customers::api::{customer_duplicates, mark_not_duplicate, merge_customers, undo_merge};
+//! Duplicates of a saved customer on its page: merge into this one, link as related,
+//! or mark as different; and the customers linked as related.
+use crate::customers::api::{
+    customer_duplicates, link_customers, mark_not_duplicate, merge_customers, related_customers, undo_merge, unlink_customers,
+};
 use crate::platform::error::AppError;
 use crate::platform::i18n::use_i18n;
 use crate::ui::{error_text, ErrorBanner, BTN_DANGER, BTN_SECONDARY};
@@ -26,6 +29,15 @@ pub fn DuplicatesSection(
         let other = *other;
         async move { mark_not_duplicate(customer_id, other).await }
     });
+    let link = Action::new(move |other: &i64| {
+        let other = *other;
+        async move { link_customers(customer_id, other).await }
+    });
+    let unlink = Action::new(move |other: &i64| {
+        let other = *other;
+        async move { unlink_customers(customer_id, other).await }
+    });
+    let related = Resource::new(move || customer_id, related_customers);
     let undo = Action::new(move |seq: &i64| {
         let seq = *seq;
         async move { undo_merge(seq).await }
@@ -47,6 +59,17 @@ pub fn DuplicatesSection(
         Some(Ok(())) => hits.refetch(),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
+    });
+    Effect::new(move |_| {
+        for r in [link.value().get(), unlink.value().get()].into_iter().flatten() {
+            match r {
+                Ok(()) => {
+                    hits.refetch();
+                    related.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
     });
     Effect::new(move |_| match undo.value().get() {
         Some(Ok(_)) => {
@@ -92,6 +115,7 @@ pub fn DuplicatesSection(
                                             view! {
                                                 <div class="mt-2 flex flex-wrap gap-2">
                                                     <button type="button" class=BTN_SECONDARY on:click=move |_| confirming.set(Some((other, name.clone())))>{t.t("merge.merge_here")}</button>
+                                                    <button type="button" class=BTN_SECONDARY disabled=move || link.pending().get() on:click=move |_| { link.dispatch(other); }>{t.t("merge.link")}</button>
                                                     <button type="button" class=BTN_SECONDARY disabled=move || ignore.pending().get() on:click=move |_| { ignore.dispatch(other); }>{t.t("merge.not_duplicate")}</button>
                                                 </div>
                                             }
@@ -109,6 +133,37 @@ pub fn DuplicatesSection(
                                 </div>
                             </div>
                         })}
+                    </section>
+                })
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = related.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="mt-4 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="related-title" data-testid="related">
+                        <h2 id="related-title" class="mb-2 font-semibold">{t.t("related.title")}</h2>
+                        <ul class="divide-y divide-slate-100">
+                            {list.into_iter().map(|r| {
+                                let unlink_id = r.id.filter(|_| can_edit);
+                                let unlink_label = format!("{}: {}", t.t("related.unlink"), r.name);
+                                view! {
+                                    <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                        <div>
+                                            {match r.id {
+                                                Some(id) => view! { <A href=format!("/customers/{id}") attr:class="font-medium text-blue-800 underline">{r.name.clone()}</A> }.into_any(),
+                                                None => view! { <span class="font-medium">{r.name.clone()}</span> }.into_any(),
+                                            }}
+                                            {r.owner_name.clone().map(|o| view! { <span class="ml-2 text-sm text-slate-600">{t.t("customer.owner")} ": " {o}</span> })}
+                                        </div>
+                                        {unlink_id.map(|other| view! {
+                                            <button type="button" class=BTN_SECONDARY aria-label=unlink_label.clone()
+                                                disabled=move || unlink.pending().get() on:click=move |_| { unlink.dispatch(other); }>{t.t("related.unlink")}</button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
                     </section>
                 })
             })}

@@ -1,4 +1,5 @@
 //! Customer pages: list, detail, new, edit.
+mod collaborators;
 mod detail;
 mod form;
 mod import;
@@ -7,6 +8,7 @@ mod merge;
 mod ownership;
 mod value;
 
+pub use collaborators::CollaboratorsSection;
 pub use detail::CustomerDetailPage;
 pub use form::{EditCustomerPage, NewCustomerPage};
 pub use import::{ImportJobPage, ImportStartPage};
