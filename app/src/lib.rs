@@ -8,6 +8,7 @@ pub mod admin;
 pub mod contacts;
 pub mod customers;
 pub mod dictionaries;
+pub mod opportunities;
 pub mod platform;
 pub mod ui;
 
@@ -67,6 +68,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("customers/transfer") view=customers::pages::TransferPage/>
                 <Route path=path!("customers/:id") view=customers::pages::CustomerDetailPage/>
                 <Route path=path!("customers/:id/edit") view=customers::pages::EditCustomerPage/>
+                <Route path=path!("opportunities") view=opportunities::pages::PipelinePage/>
+                <Route path=path!("opportunities/new") view=opportunities::pages::NewOpportunityPage/>
+                <Route path=path!("opportunities/:id") view=opportunities::pages::OpportunityDetailPage/>
+                <Route path=path!("opportunities/:id/edit") view=opportunities::pages::EditOpportunityPage/>
                 <Route path=path!("activities/plan") view=activities::pages::VisitPlanPage/>
                 <Route path=path!("contacts/birthdays") view=contacts::pages::BirthdaysPage/>
                 <Route path=path!("account") view=account::pages::AccountPage/>
@@ -77,6 +82,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/settings/pool") view=customers::pages::PoolSettingsPage/>
                 <Route path=path!("admin/settings/lists") view=dictionaries::pages::DictionariesPage/>
                 <Route path=path!("admin/settings/value") view=customers::pages::ValueModelPage/>
+                <Route path=path!("admin/settings/processes") view=opportunities::pages::ProcessSettingsPage/>
             </ParentRoute>
         </Routes>
         </Router>

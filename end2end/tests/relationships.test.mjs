@@ -208,3 +208,29 @@ test('on a tablet, an owner shares a customer with a colleague in another team, 
   assert.deepEqual(owner.errors, []);
   assert.deepEqual(colleague.errors, []);
 });
+
+test('a flagged customer that is a sister company is linked as related instead of merged', async () => {
+  const page = await newPage(env, DESKTOP);
+  await signIn(page, 'lina');
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.getByLabel('客户名称').fill('天度科技有限公司');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('alert').filter({ hasText: '可能重复的客户' }).waitFor();
+  await page.getByRole('button', { name: '仍然保存' }).click();
+  await page.getByRole('heading', { name: '天度科技有限公司', level: 1 }).waitFor();
+  await hydrated(page);
+
+  const dups = page.getByTestId('duplicates');
+  await dups.getByRole('link', { name: '北京天度网络科技有限公司' }).waitFor();
+  await dups.getByRole('listitem').filter({ hasText: '北京天度网络科技有限公司' }).getByRole('button', { name: '关联为相关客户' }).click();
+  const related = page.getByTestId('related');
+  await related.getByRole('link', { name: '北京天度网络科技有限公司' }).waitFor();
+  await dups.getByRole('link', { name: '北京天度网络科技有限公司' }).waitFor({ state: 'detached' });
+
+  await openCustomer(page, '北京天度网络科技有限公司');
+  await page.getByTestId('related').getByRole('link', { name: '天度科技有限公司' }).waitFor();
+  await page.getByRole('button', { name: '取消关联: 天度科技有限公司' }).click();
+  await page.getByTestId('related').waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+});

@@ -2,6 +2,7 @@
 #![recursion_limit = "512"]
 mod config;
 mod demo;
+mod demo_pipeline;
 mod web;
 
 use anyhow::Context;

@@ -259,8 +259,14 @@ fn CompleteForm(a: Activity, on_done: Callback<()>) -> impl IntoView {
     }
 }
 
+/// Logs a follow-up on a customer (and, when given, one of its opportunities).
 #[component]
-fn ActivityForm(customer_id: i64, on_saved: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+pub fn ActivityForm(
+    customer_id: i64,
+    #[prop(optional)] opportunity_id: Option<i64>,
+    on_saved: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let t = use_i18n();
     let contacts = Resource::new(move || customer_id, list_contacts);
     let kind = RwSignal::new("call".to_string());
@@ -291,6 +297,7 @@ fn ActivityForm(customer_id: i64, on_saved: Callback<()>, on_cancel: Callback<()
             body: body.get_untracked(),
             occurred_at: occurred_at.get_untracked(),
             contact_id: contact.get_untracked().parse().ok(),
+            opportunity_id,
         };
         // Checked in the browser without the clock rules; the server has the authoritative time.
         match input.validate(i64::MAX / 4, 0) {

@@ -22,8 +22,14 @@ pub async fn log_activity(db: &Db, user: &CurrentUser, customer_id: i64, input: 
             return Err(AppError::validation("contact_id", "validation.invalid_choice"));
         }
     }
+    if let Some(o) = input.opportunity_id {
+        crate::opportunities::service::check_activity_link(&mut tx, user, o, customer_id).await?;
+    }
     let id = repo::insert(&mut tx, &valid, user.id, now).await?;
     repo::link(&mut tx, id, "customer", customer_id).await?;
+    if let Some(o) = input.opportunity_id {
+        repo::link(&mut tx, id, "opportunity", o).await?;
+    }
     if let Some(k) = valid.contact_id {
         repo::link(&mut tx, id, "contact", k).await?;
     }

@@ -84,6 +84,9 @@ pub struct ActivityInput {
     pub body: String,
     pub occurred_at: String,
     pub contact_id: Option<i64>,
+    /// Also log it against this opportunity of the same customer.
+    #[serde(default)]
+    pub opportunity_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

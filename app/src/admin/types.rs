@@ -126,7 +126,7 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 23] = [
+pub const AUDIT_ACTIONS: [&str; 26] = [
     "login",
     "logout",
     "login_failed",
@@ -150,6 +150,9 @@ pub const AUDIT_ACTIONS: [&str; 23] = [
     "share",
     "unshare",
     "import",
+    "move",
+    "win",
+    "lose",
 ];
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub enum Entity {
     Role,
     AuditLog,
     Setting,
+    Opportunity,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -38,7 +39,8 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 6] = [Entity::Customer, Entity::User, Entity::Department, Entity::Role, Entity::AuditLog, Entity::Setting];
+    pub const ALL: [Entity; 7] =
+        [Entity::Customer, Entity::Opportunity, Entity::User, Entity::Department, Entity::Role, Entity::AuditLog, Entity::Setting];
     pub fn code(self) -> &'static str {
         match self {
             Entity::Customer => "customer",
@@ -47,6 +49,7 @@ impl Entity {
             Entity::Role => "role",
             Entity::AuditLog => "audit_log",
             Entity::Setting => "setting",
+            Entity::Opportunity => "opportunity",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {
@@ -57,6 +60,7 @@ impl Entity {
     pub fn collaborators(self) -> Option<(&'static str, &'static str)> {
         match self {
             Entity::Customer => Some(("customer_collaborators", "customer_id")),
+            Entity::Opportunity => Some(("opportunity_collaborators", "opportunity_id")),
             _ => None,
         }
     }

@@ -242,6 +242,9 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Customer, Action::View) {
         items.push(NavItem { href: "/customers", key: "nav.customers", icon: "👥" });
     }
+    if can(Entity::Opportunity, Action::View) {
+        items.push(NavItem { href: "/opportunities", key: "nav.pipeline", icon: "📊" });
+    }
     if can(Entity::Customer, Action::Create) {
         items.push(NavItem { href: "/customers/new", key: "nav.new_customer", icon: "➕" });
     }
@@ -279,6 +282,7 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/settings/pool", key: "nav.pool_settings", icon: "⚙️" });
         items.push(NavItem { href: "/admin/settings/lists", key: "nav.lists", icon: "🗂️" });
         items.push(NavItem { href: "/admin/settings/value", key: "nav.value_model", icon: "📈" });
+        items.push(NavItem { href: "/admin/settings/processes", key: "nav.processes", icon: "🪜" });
     }
     items.push(NavItem { href: "/account", key: "nav.account", icon: "⚙️" });
     items
@@ -295,7 +299,7 @@ pub fn AppShell() -> impl IntoView {
     let bottom_view = items
         .clone()
         .into_iter()
-        .filter(|i| matches!(i.href, "/customers" | "/customers/new" | "/admin/users" | "/account"))
+        .filter(|i| matches!(i.href, "/customers" | "/opportunities" | "/customers/new" | "/admin/users" | "/account"))
         .map(|i| {
             view! {
                 <A href=i.href attr:class="flex min-h-14 flex-1 flex-col items-center justify-center gap-0.5 text-xs text-slate-700 aria-[current=page]:text-blue-800 aria-[current=page]:font-semibold">

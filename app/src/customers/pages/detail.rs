@@ -190,6 +190,9 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
                 <ContactsSection customer_id=id on_change=Callback::new(|_| ())/>
             </div>
             <div class="lg:col-span-2">
+                <crate::opportunities::pages::CustomerOpportunities customer_id=id/>
+            </div>
+            <div class="lg:col-span-2">
                 <TimelineSection customer_id=id/>
             </div>
         </div>

@@ -1,0 +1,368 @@
+//! Opportunity rules (S3, S5, S6).
+//!
+//! - Access: `opportunity × action` with its data scope, plus collaborators; a private
+//!   opportunity is seen only by its owner, its collaborators and whoever sees all.
+//! - An opportunity belongs to a customer the user may view, and its contact to that customer.
+//! - The stage changes only through [`move_stage`] and [`close`], never through the form:
+//!   each change is checked against the target stage's gate (required fields and a
+//!   required activity), guarded by the version, written to the stage history with
+//!   the time spent in the stage left, and audited.
+use crate::customers::service::customer_in_scope;
+use crate::opportunities::repo;
+use crate::opportunities::types::*;
+use crate::platform::audit::{self, AuditEntry};
+use crate::platform::authz::{authorize, Action, CurrentUser, Entity, Grant};
+use crate::platform::db::{Db, Tx};
+use crate::platform::error::{AppError, AppResult, FieldError};
+use crate::platform::time::now_ms;
+
+pub async fn processes(db: &Db, user: &CurrentUser) -> AppResult<Vec<Process>> {
+    authorize(user, Entity::Opportunity, Action::View)?;
+    let mut tx = db.read().await?;
+    Ok(repo::processes(&mut tx).await?)
+}
+
+fn pick_process(all: &[Process], id: Option<i64>) -> AppResult<Process> {
+    match id {
+        Some(id) => all.iter().find(|p| p.id == id).cloned().ok_or_else(|| AppError::validation("process_id", "validation.invalid_choice")),
+        None => all.iter().find(|p| p.is_default).or(all.first()).cloned().ok_or(AppError::NotFound),
+    }
+}
+
+/// What still blocks entering `stage`: one field error per missing field or activity,
+/// headed by `stage: pipeline.gate`. Empty when the gate is open.
+async fn gate(tx: &mut Tx, o: &Opportunity, stage: &Stage) -> Result<Vec<FieldError>, sqlx::Error> {
+    let mut missing: Vec<FieldError> =
+        stage.required().into_iter().filter(|f| !o.has(f)).map(|f| FieldError::new(f, "validation.required")).collect();
+    if let Some(kind) = stage.required_activity.as_deref().filter(|k| !k.is_empty()) {
+        if repo::activities_of_kind(tx, o.id, kind).await? == 0 {
+            missing.push(FieldError::new("activity", &format!("activity.kind.{kind}")));
+        }
+    }
+    if !missing.is_empty() {
+        missing.insert(0, FieldError::new("stage", "pipeline.gate"));
+    }
+    Ok(missing)
+}
+
+/// The owner of a new or edited opportunity: the user, the current owner, or someone
+/// the user may assign to.
+async fn resolve_owner(tx: &mut Tx, user: &CurrentUser, requested: Option<i64>, current: Option<i64>) -> AppResult<(i64, Option<i64>)> {
+    let owner_id = requested.or(current).unwrap_or(user.id);
+    let info = crate::customers::repo::owner_info(tx, owner_id)
+        .await?
+        .ok_or_else(|| AppError::validation("owner_id", "validation.invalid_choice"))?;
+    let unchanged = current == Some(owner_id) || (current.is_none() && owner_id == user.id);
+    if !unchanged {
+        let grant = authorize(user, Entity::Opportunity, Action::Assign)?;
+        if !grant.reaches(Some(info.id), info.department_path.as_deref(), info.department_id) {
+            return Err(AppError::validation("owner_id", "validation.owner_out_of_scope"));
+        }
+    }
+    Ok((info.id, info.department_id))
+}
+
+async fn check_contact(tx: &mut Tx, contact: Option<i64>, customer_id: i64) -> AppResult<()> {
+    if let Some(k) = contact {
+        let c = crate::contacts::repo::get(tx, k, false).await?;
+        if c.is_none_or(|c| c.customer_id != customer_id) {
+            return Err(AppError::validation("contact_id", "validation.invalid_choice"));
+        }
+    }
+    Ok(())
+}
+
+fn with_rights(mut o: Opportunity, user: &CurrentUser, shared_edit: bool) -> Opportunity {
+    let reaches = |a| {
+        authorize(user, Entity::Opportunity, a).is_ok_and(|g: Grant| g.reaches(o.owner_id, o.department_path.as_deref(), o.department_id))
+    };
+    o.can_edit = reaches(Action::Edit) || (shared_edit && authorize(user, Entity::Opportunity, Action::Edit).is_ok());
+    o.can_delete = reaches(Action::Delete);
+    o
+}
+
+async fn shared_edit(tx: &mut Tx, id: i64, user: i64) -> Result<bool, sqlx::Error> {
+    let n = crate::platform::db::sql(
+        "SELECT COUNT(*) FROM opportunity_collaborators WHERE opportunity_id = $1 AND user_id = $2 AND access = 'edit'",
+    )
+    .arg_i64(id)
+    .arg_i64(user)
+    .fetch_i64(tx)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Loads an opportunity the user may perform `action` on.
+async fn load(tx: &mut Tx, user: &CurrentUser, id: i64, action: Action) -> AppResult<Opportunity> {
+    let grant = authorize(user, Entity::Opportunity, action)?;
+    repo::get(tx, &grant, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Opportunity> {
+    let mut tx = db.read().await?;
+    let o = load(&mut tx, user, id, Action::View).await?;
+    let shared = shared_edit(&mut tx, id, user.id).await?;
+    Ok(with_rights(o, user, shared))
+}
+
+#[tracing::instrument(skip(db, user, input), fields(user = user.id))]
+pub async fn create(db: &Db, user: &CurrentUser, input: &OpportunityInput) -> AppResult<i64> {
+    authorize(user, Entity::Opportunity, Action::Create)?;
+    let v = input.validate().map_err(AppError::Validation)?;
+    let mut tx = db.write().await?;
+    let customer = customer_in_scope(&mut tx, user, v.customer_id, Action::View).await?;
+    check_contact(&mut tx, v.contact_id, v.customer_id).await?;
+    let all = repo::processes(&mut tx).await?;
+    let process = pick_process(&all, v.process_id)?;
+    let stage = match v.stage_id {
+        Some(s) => process.stage(s).cloned().ok_or_else(|| AppError::validation("stage_id", "validation.invalid_choice"))?,
+        None => process.first_open().cloned().ok_or(AppError::NotFound)?,
+    };
+    if stage.kind() != StageKind::Open {
+        return Err(AppError::validation("stage_id", "validation.invalid_choice"));
+    }
+    let owner = resolve_owner(&mut tx, user, v.owner_id, None).await?;
+    let now = now_ms();
+    // The gate of the starting stage applies too (a draft of what would be saved).
+    let draft = Opportunity {
+        amount: v.amount,
+        contact_id: v.contact_id,
+        expected_close: v.expected_close.clone(),
+        needs: v.needs.clone(),
+        budget: v.budget.clone(),
+        decision_makers: v.decision_makers.clone(),
+        competitors: v.competitors.clone(),
+        ..Default::default()
+    };
+    let blocked = gate(&mut tx, &draft, &stage).await?;
+    if !blocked.is_empty() {
+        return Err(AppError::Validation(blocked));
+    }
+    let id = repo::insert(&mut tx, &v, &stage, owner, user.id, now).await?;
+    repo::record_move(&mut tx, id, None, stage.id, user.id, now, None).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "create")
+            .on("opportunity", id)
+            .summary(format!("{} · {}", v.name, customer.name))
+            .after(input),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[tracing::instrument(skip(db, user, input), fields(user = user.id))]
+pub async fn update(db: &Db, user: &CurrentUser, id: i64, version: i64, input: &OpportunityInput) -> AppResult<Opportunity> {
+    let v = input.validate().map_err(AppError::Validation)?;
+    let mut tx = db.write().await?;
+    let before = load(&mut tx, user, id, Action::Edit).await?;
+    if before.version != version {
+        return Err(AppError::Conflict);
+    }
+    if v.customer_id != before.customer_id {
+        return Err(AppError::validation("customer_id", "opportunity.customer_fixed"));
+    }
+    check_contact(&mut tx, v.contact_id, before.customer_id).await?;
+    let owner = resolve_owner(&mut tx, user, v.owner_id, before.owner_id).await?;
+    // Emptying a field the current stage requires is refused like a move would be.
+    let all = repo::processes(&mut tx).await?;
+    if let Some(stage) = all.iter().flat_map(|p| p.stages.iter()).find(|s| s.id == before.stage_id) {
+        let after = Opportunity {
+            amount: v.amount,
+            contact_id: v.contact_id,
+            expected_close: v.expected_close.clone(),
+            needs: v.needs.clone(),
+            budget: v.budget.clone(),
+            decision_makers: v.decision_makers.clone(),
+            competitors: v.competitors.clone(),
+            ..before.clone()
+        };
+        let missing: Vec<FieldError> =
+            stage.required().into_iter().filter(|f| !after.has(f)).map(|f| FieldError::new(f, "validation.required")).collect();
+        if !missing.is_empty() {
+            return Err(AppError::Validation(missing));
+        }
+    }
+    let now = now_ms();
+    if !repo::update(&mut tx, id, version, &v, owner, user.id, now).await? {
+        return Err(AppError::Conflict);
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "update")
+            .on("opportunity", id)
+            .summary(v.name.clone())
+            .before(before.to_input())
+            .after(input),
+    )
+    .await?;
+    let saved = load(&mut tx, user, id, Action::View).await?;
+    let shared = shared_edit(&mut tx, id, user.id).await?;
+    tx.commit().await?;
+    Ok(with_rights(saved, user, shared))
+}
+
+/// Moves an open opportunity to another open stage of its process (the board's drag).
+#[tracing::instrument(skip(db, user), fields(user = user.id))]
+pub async fn move_stage(db: &Db, user: &CurrentUser, id: i64, version: i64, to: i64) -> AppResult<Moved> {
+    let mut tx = db.write().await?;
+    let o = load(&mut tx, user, id, Action::Edit).await?;
+    if o.version != version {
+        return Err(AppError::Conflict);
+    }
+    if o.status != StageKind::Open.code() {
+        return Err(AppError::validation("stage", "pipeline.closed"));
+    }
+    let all = repo::processes(&mut tx).await?;
+    let process = pick_process(&all, Some(o.process_id))?;
+    let from = process.stage(o.stage_id).cloned();
+    let stage = process.stage(to).cloned().ok_or_else(|| AppError::validation("stage", "validation.invalid_choice"))?;
+    if stage.kind() != StageKind::Open {
+        // Winning and losing take a reason: they go through `close`.
+        return Err(AppError::validation("stage", "pipeline.close_needs_reason"));
+    }
+    if stage.id == o.stage_id {
+        return Ok(Moved { id, stage_id: o.stage_id, version: o.version, stage_entered_at: o.stage_entered_at });
+    }
+    // Moving back never needs the gate; moving forward does.
+    let forward = from.as_ref().is_none_or(|f| stage.position > f.position);
+    if forward {
+        let blocked = gate(&mut tx, &o, &stage).await?;
+        if !blocked.is_empty() {
+            return Err(AppError::Validation(blocked));
+        }
+    }
+    let now = now_ms();
+    let version = repo::set_stage(&mut tx, &o, &stage, None, None, user.id, now).await?.ok_or(AppError::Conflict)?;
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "move")
+            .on("opportunity", id)
+            .summary(o.name.clone())
+            .before(serde_json::json!({ "stage_id": o.stage_id }))
+            .after(serde_json::json!({ "stage_id": stage.id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Moved { id, stage_id: stage.id, version, stage_entered_at: now })
+}
+
+/// Wins or loses an open opportunity, with a reason (required to lose) and a review.
+/// A won opportunity is where a contract or order starts once the sales documents
+/// exist: they read `status = 'won'` and `closed_at`.
+#[tracing::instrument(skip(db, user, reason, review), fields(user = user.id))]
+pub async fn close(db: &Db, user: &CurrentUser, id: i64, version: i64, won: bool, reason: &str, review: &str) -> AppResult<Opportunity> {
+    let reason = Some(reason.trim().to_string()).filter(|r| !r.is_empty());
+    let review = Some(review.trim().to_string()).filter(|r| !r.is_empty());
+    let mut errors = Vec::new();
+    if !won && reason.is_none() {
+        errors.push(FieldError::new("close_reason", "validation.required"));
+    }
+    if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX) {
+        errors.push(FieldError::new("close_reason", "validation.too_long"));
+    }
+    if review.as_ref().is_some_and(|r| r.chars().count() > TEXT_MAX) {
+        errors.push(FieldError::new("review", "validation.too_long"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut tx = db.write().await?;
+    let o = load(&mut tx, user, id, Action::Edit).await?;
+    if o.version != version {
+        return Err(AppError::Conflict);
+    }
+    if o.status != StageKind::Open.code() {
+        return Err(AppError::validation("stage", "pipeline.closed"));
+    }
+    let all = repo::processes(&mut tx).await?;
+    let process = pick_process(&all, Some(o.process_id))?;
+    let kind = if won { StageKind::Won } else { StageKind::Lost };
+    let stage = process.stages.iter().find(|s| s.kind() == kind).cloned().ok_or(AppError::NotFound)?;
+    let blocked = gate(&mut tx, &o, &stage).await?;
+    if !blocked.is_empty() {
+        return Err(AppError::Validation(blocked));
+    }
+    let now = now_ms();
+    repo::set_stage(&mut tx, &o, &stage, reason.clone(), review.clone(), user.id, now).await?.ok_or(AppError::Conflict)?;
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, if won { "win" } else { "lose" })
+            .on("opportunity", id)
+            .summary(format!("{}: {}", o.name, reason.unwrap_or_default()))
+            .after(serde_json::json!({ "stage_id": stage.id, "review": review })),
+    )
+    .await?;
+    let saved = load(&mut tx, user, id, Action::View).await?;
+    let shared = shared_edit(&mut tx, id, user.id).await?;
+    tx.commit().await?;
+    Ok(with_rights(saved, user, shared))
+}
+
+pub async fn delete(db: &Db, user: &CurrentUser, id: i64, version: i64) -> AppResult<()> {
+    let mut tx = db.write().await?;
+    let o = load(&mut tx, user, id, Action::Delete).await?;
+    if !repo::soft_delete(&mut tx, id, version, user.id, now_ms()).await? {
+        return Err(AppError::Conflict);
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "delete").on("opportunity", id).summary(o.name.clone()).before(o.to_input()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The pipeline board of one process within the user's scope.
+pub async fn board(db: &Db, user: &CurrentUser, q: &BoardQuery) -> AppResult<Board> {
+    let grant = authorize(user, Entity::Opportunity, Action::View)?;
+    for d in [&q.close_from, &q.close_to].into_iter().flatten() {
+        if !is_iso_date(d) {
+            return Err(AppError::validation("close", "validation.date"));
+        }
+    }
+    let mut tx = db.read().await?;
+    let processes = repo::processes(&mut tx).await?;
+    let process = pick_process(&processes, q.process)?;
+    let mut cards = repo::board_cards(&mut tx, &grant, process.id, q, BOARD_STAGE_LIMIT).await?;
+    let now = now_ms();
+    for c in &mut cards {
+        c.days_in_stage = (now - c.stage_entered_at).max(0) / 86_400_000;
+    }
+    let truncated = process.stages.iter().any(|s| cards.iter().filter(|c| c.stage_id == s.id).count() as i64 >= BOARD_STAGE_LIMIT);
+    Ok(Board { process, processes, cards, truncated })
+}
+
+/// A customer's opportunities (for the 360° page).
+pub async fn by_customer(db: &Db, user: &CurrentUser, customer_id: i64) -> AppResult<Vec<OpportunityRow>> {
+    let mut tx = db.read().await?;
+    customer_in_scope(&mut tx, user, customer_id, Action::View).await?;
+    let Ok(grant) = authorize(user, Entity::Opportunity, Action::View) else {
+        return Ok(Vec::new());
+    };
+    Ok(repo::by_customer(&mut tx, &grant, customer_id).await?)
+}
+
+pub async fn history(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Vec<StageMove>> {
+    let mut tx = db.read().await?;
+    load(&mut tx, user, id, Action::View).await?;
+    Ok(repo::history(&mut tx, id).await?)
+}
+
+pub async fn activities(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Vec<OpportunityActivity>> {
+    let mut tx = db.read().await?;
+    load(&mut tx, user, id, Action::View).await?;
+    Ok(repo::activities(&mut tx, id).await?)
+}
+
+/// Checks that an activity logged on `customer_id` may be linked to opportunity `id`:
+/// the opportunity belongs to that customer and the user may see it.
+pub async fn check_activity_link(tx: &mut Tx, user: &CurrentUser, id: i64, customer_id: i64) -> AppResult<()> {
+    let o = load(tx, user, id, Action::View).await.map_err(|_| AppError::validation("opportunity_id", "validation.invalid_choice"))?;
+    if o.customer_id != customer_id {
+        return Err(AppError::validation("opportunity_id", "validation.invalid_choice"));
+    }
+    Ok(())
+}

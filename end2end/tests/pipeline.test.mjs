@@ -1,0 +1,161 @@
+// The pipeline board: drag a card with the mouse, with touch on a tablet and from the
+// keyboard; totals follow, moves survive a reload, and a refused move rolls back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, newPage, signIn, hydrated, TABLET, DESKTOP, PHONE } from '../lib.mjs';
+
+let env;
+before(async () => { env = await startServer(); });
+after(async () => { await env?.stop(); });
+
+const column = (page, name) =>
+  page.getByTestId('stage-column').filter({ has: page.getByRole('heading', { name: new RegExp(`^${name}`) }) });
+const card = (scope, name) => scope.getByTestId('card').filter({ hasText: name });
+const count = async (col) => Number((await col.getByTestId('stage-count').innerText()).match(/\d+/)[0]);
+
+async function openBoard(page) {
+  await page.goto('/opportunities');
+  await hydrated(page);
+  await page.getByTestId('board').waitFor();
+}
+
+async function mouseDrag(page, from, to) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  await page.mouse.move(a.x + 20, a.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(a.x + 40, a.y + 30, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + 120, { steps: 12 });
+  await page.mouse.up();
+}
+
+// Chromium turns CDP touch events into pointer events of type "touch", as a finger would.
+async function touchDrag(page, handle, to) {
+  const client = await page.context().newCDPSession(page);
+  const a = await handle.boundingBox();
+  const b = await to.boundingBox();
+  const start = { x: a.x + a.width / 2, y: a.y + a.height / 2 };
+  const end = { x: b.x + b.width / 2, y: b.y + 120 };
+  await client.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [start] });
+  for (let i = 1; i <= 12; i++) {
+    const p = { x: start.x + ((end.x - start.x) * i) / 12, y: start.y + ((end.y - start.y) * i) / 12 };
+    await client.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+  }
+  await client.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+test('on a desktop, a salesperson drags a card with the mouse; counts and totals follow and survive a reload', async () => {
+  const page = await newPage(env, DESKTOP);
+  await signIn(page, 'lina');
+  await openBoard(page);
+  const from = column(page, '初步接洽');
+  const to = column(page, '需求确认');
+  const before = [await count(from), await count(to)];
+  await mouseDrag(page, card(from, 'ERP 升级项目'), to);
+  await card(to, 'ERP 升级项目').waitFor();
+  await page.getByTestId('board-status').getByText('已把“ERP 升级项目”移到“需求确认”').waitFor();
+  assert.deepEqual([await count(from), await count(to)], [before[0] - 1, before[1] + 1]);
+  assert.match(await to.getByTestId('stage-total').first().innerText(), /CNY/);
+
+  await page.reload();
+  await hydrated(page);
+  await card(column(page, '需求确认'), 'ERP 升级项目').waitFor();
+  assert.equal(await card(column(page, '初步接洽'), 'ERP 升级项目').count(), 0);
+  // The opportunity's page shows the move in its stage history.
+  await card(column(page, '需求确认'), 'ERP 升级项目').getByRole('link').click();
+  await page.getByTestId('stage-history').getByText('从“初步接洽”到“需求确认”').waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('a move the stage gate refuses is rolled back with the reason', async () => {
+  const page = await newPage(env, DESKTOP);
+  await signIn(page, 'lina');
+  await openBoard(page);
+  const from = column(page, '需求确认');
+  const to = column(page, '方案报价');
+  const before = await count(to);
+  await mouseDrag(page, card(from, '云服务续约'), to);
+  await page.getByTestId('board-status').getByText('进入“方案报价”前需要：金额、预计成交日期、客户需求').waitFor();
+  await card(from, '云服务续约').waitFor();
+  assert.equal(await card(to, '云服务续约').count(), 0);
+  assert.equal(await count(to), before);
+});
+
+test('on a tablet, a card is dragged by touch on its handle', async () => {
+  const page = await newPage(env, TABLET);
+  await signIn(page, 'lina');
+  await openBoard(page);
+  const from = column(page, '初步接洽');
+  const to = column(page, '需求确认');
+  const item = card(from, '培训服务');
+  await item.scrollIntoViewIfNeeded();
+  await touchDrag(page, item.locator('[data-drag-handle]'), to);
+  await card(to, '培训服务').waitFor();
+  await page.reload();
+  await hydrated(page);
+  await card(column(page, '需求确认'), '培训服务').waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('from the keyboard, arrow keys move the focused card and focus stays on it', async () => {
+  const page = await newPage(env, DESKTOP);
+  await signIn(page, 'lina');
+  await openBoard(page);
+  const item = card(column(page, '初步接洽'), '数据中台咨询');
+  await item.focus();
+  await page.keyboard.press('ArrowRight');
+  const moved = card(column(page, '需求确认'), '数据中台咨询');
+  await moved.waitFor();
+  await page.getByTestId('board-status').getByText('已把“数据中台咨询”移到“需求确认”').waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent?.includes('数据中台咨询'));
+  await page.keyboard.press('ArrowLeft');
+  await card(column(page, '初步接洽'), '数据中台咨询').waitFor();
+});
+
+test('on a phone, the board scrolls sideways and cards move with their buttons', async () => {
+  const page = await newPage(env, PHONE);
+  await signIn(page, 'lina');
+  await openBoard(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page itself does not scroll sideways (${width})`);
+  const item = card(column(page, '初步接洽'), '数据中台咨询');
+  await item.getByRole('button', { name: '把“数据中台咨询”移到“需求确认”' }).tap();
+  await card(column(page, '需求确认'), '数据中台咨询').waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('an opportunity is created from its customer, then lost with a reason', async () => {
+  const page = await newPage(env, DESKTOP);
+  await signIn(page, 'lina');
+  await page.goto(`/customers?q=${encodeURIComponent('北京天度网络科技有限公司')}`);
+  await hydrated(page);
+  await page.getByRole('link', { name: '北京天度网络科技有限公司' }).first().click();
+  await hydrated(page);
+  const section = page.getByTestId('customer-opportunities');
+  await section.getByText('ERP 升级项目').waitFor();
+  await section.getByRole('link', { name: '新建商机' }).click();
+  await hydrated(page);
+  await page.getByTestId('picked-customer').getByText('北京天度网络科技有限公司').waitFor();
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('必填').first().waitFor();
+  await page.getByLabel('商机名称').fill('门禁系统改造');
+  await page.getByLabel('金额').fill('88,000');
+  await page.getByLabel('阶段').selectOption({ label: '需求确认' });
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('alert').getByText('还需要：联系人').waitFor();
+  await page.getByLabel('联系人').selectOption({ label: '陈国栋' });
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('heading', { name: '门禁系统改造', level: 1 }).waitFor();
+  await hydrated(page);
+  await page.getByText('CNY 88,000.00').first().waitFor();
+
+  await page.getByRole('button', { name: '输单' }).click();
+  const form = page.getByTestId('close-form');
+  await form.getByRole('button', { name: '保存' }).click();
+  await form.getByText('必填').waitFor();
+  await form.getByLabel('输单原因').fill('客户预算取消');
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.getByTestId('opportunity-status').getByText('已输单').waitFor();
+  await page.getByText('客户预算取消').waitFor();
+  assert.deepEqual(page.errors, []);
+});
