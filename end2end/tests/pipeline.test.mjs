@@ -35,7 +35,8 @@ async function touchDrag(page, handle, to) {
   const a = await handle.boundingBox();
   const b = await to.boundingBox();
   const start = { x: a.x + a.width / 2, y: a.y + a.height / 2 };
-  const end = { x: b.x + b.width / 2, y: b.y + 120 };
+  // Well inside the column: near the board's edge the drag would auto-scroll the board.
+  const end = { x: b.x + 60, y: b.y + 120 };
   await client.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [start] });
   for (let i = 1; i <= 12; i++) {
     const p = { x: start.x + ((end.x - start.x) * i) / 12, y: start.y + ((end.y - start.y) * i) / 12 };

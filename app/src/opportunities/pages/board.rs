@@ -192,6 +192,7 @@ fn BoardView(board: Board) -> impl IntoView {
         cards.update(|cs| {
             if let Some(c) = cs.iter_mut().find(|c| c.id == id) {
                 c.stage_id = to;
+                c.days_in_stage = 0;
             }
         });
         status.set(Some((true, t.t_args("pipeline.moving", &[("name", card.name.clone()), ("stage", to_label.clone())]))));
@@ -212,6 +213,7 @@ fn BoardView(board: Board) -> impl IntoView {
                     cards.update(|cs| {
                         if let Some(c) = cs.iter_mut().find(|c| c.id == id) {
                             c.stage_id = card.stage_id;
+                            c.days_in_stage = card.days_in_stage;
                         }
                     });
                     status.set(Some((false, refusal(t, &e, &to_label))));
@@ -265,7 +267,7 @@ fn BoardView(board: Board) -> impl IntoView {
                     </dl>
                 </header>
                 <ul class="flex min-h-24 flex-col gap-2 p-2" aria-label=label.clone()>
-                    <For each=move || in_stage.get() key=|c| (c.id, c.version, c.stage_id) let:card>
+                    <For each=move || in_stage.get() key=|c| (c.id, c.stage_id) let:card>
                         <CardView card=card drag=drag order=order on_drop=Callback::new(move |(id, to): (i64, i64)| do_move(id, to))
                             on_key=Callback::new(move |(id, step): (i64, i64)| key_move(id, step))/>
                     </For>
@@ -281,7 +283,9 @@ fn BoardView(board: Board) -> impl IntoView {
             class=move || match status.get() { Some((false, _)) => "mb-2 min-h-6 rounded-md bg-red-50 px-3 py-2 text-red-800", Some(_) => "mb-2 min-h-6 text-sm text-slate-700", None => "mb-2 min-h-6" }>
             {move || status.get().map(|(_, m)| m)}
         </p>
-        <div id="board" class="flex gap-3 overflow-x-auto pb-4" data-testid="board">{columns}</div>
+        // `relative` makes the board the containing block of the screen-reader-only labels
+        // inside it, so they are clipped with it instead of widening the page on phones.
+        <div id="board" class="relative flex gap-3 overflow-x-auto pb-4" data-testid="board">{columns}</div>
     }
 }
 
