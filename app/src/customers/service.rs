@@ -175,11 +175,13 @@ pub async fn customer_in_scope(tx: &mut crate::platform::db::Tx, user: &CurrentU
     Err(AppError::NotFound)
 }
 
-/// Resolves the owner for a create or update, enforcing the Assign permission
-/// whenever the owner is someone other than the acting user or the current owner.
-async fn resolve_owner(
+/// Resolves the owner of an `entity` record for a create or update, enforcing the
+/// Assign permission whenever the owner is someone other than the acting user or the
+/// current owner.
+pub(crate) async fn resolve_owner_of(
     tx: &mut crate::platform::db::Tx,
     user: &CurrentUser,
+    entity: Entity,
     requested: Option<i64>,
     current: Option<i64>,
 ) -> AppResult<OwnerInfo> {
@@ -187,7 +189,7 @@ async fn resolve_owner(
     let info = repo::owner_info(tx, owner_id).await?.ok_or_else(|| AppError::validation("owner_id", "validation.invalid_choice"))?;
     let unchanged = current == Some(owner_id) || (current.is_none() && owner_id == user.id);
     if !unchanged {
-        let grant = authorize(user, Entity::Customer, Action::Assign)?;
+        let grant = authorize(user, entity, Action::Assign)?;
         if !grant.reaches(Some(info.id), info.department_path.as_deref(), info.department_id) {
             return Err(AppError::validation("owner_id", "validation.owner_out_of_scope"));
         }
@@ -201,7 +203,7 @@ pub async fn create_customer(db: &Db, user: &CurrentUser, input: &CustomerInput)
     let valid = input.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
     check_lists(&mut tx, &valid, None).await?;
-    let owner = resolve_owner(&mut tx, user, input.owner_id, None).await?;
+    let owner = resolve_owner_of(&mut tx, user, Entity::Customer, input.owner_id, None).await?;
     let now = now_ms();
     let id = repo::insert(&mut tx, &valid, &owner, user.id, now).await?;
     audit::record(
@@ -224,7 +226,7 @@ pub async fn update_customer(db: &Db, user: &CurrentUser, id: i64, version: i64,
         return Err(AppError::Conflict);
     }
     check_lists(&mut tx, &valid, Some(&before)).await?;
-    let owner = resolve_owner(&mut tx, user, input.owner_id, before.owner_id).await?;
+    let owner = resolve_owner_of(&mut tx, user, Entity::Customer, input.owner_id, before.owner_id).await?;
     let now = now_ms();
     if !repo::update(&mut tx, id, version, &valid, &owner, user.id, now).await? {
         return Err(AppError::Conflict);

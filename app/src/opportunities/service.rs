@@ -45,20 +45,9 @@ async fn gate(tx: &mut Tx, o: &Opportunity, stage: &Stage) -> Result<Vec<FieldEr
     Ok(missing)
 }
 
-/// The owner of a new or edited opportunity: the user, the current owner, or someone
-/// the user may assign to.
+/// The owner of a new or edited opportunity, as (user, department): the same rule as customers.
 async fn resolve_owner(tx: &mut Tx, user: &CurrentUser, requested: Option<i64>, current: Option<i64>) -> AppResult<(i64, Option<i64>)> {
-    let owner_id = requested.or(current).unwrap_or(user.id);
-    let info = crate::customers::repo::owner_info(tx, owner_id)
-        .await?
-        .ok_or_else(|| AppError::validation("owner_id", "validation.invalid_choice"))?;
-    let unchanged = current == Some(owner_id) || (current.is_none() && owner_id == user.id);
-    if !unchanged {
-        let grant = authorize(user, Entity::Opportunity, Action::Assign)?;
-        if !grant.reaches(Some(info.id), info.department_path.as_deref(), info.department_id) {
-            return Err(AppError::validation("owner_id", "validation.owner_out_of_scope"));
-        }
-    }
+    let info = crate::customers::service::resolve_owner_of(tx, user, Entity::Opportunity, requested, current).await?;
     Ok((info.id, info.department_id))
 }
 
