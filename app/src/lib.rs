@@ -10,6 +10,7 @@ pub mod customers;
 pub mod dictionaries;
 pub mod opportunities;
 pub mod platform;
+pub mod reports;
 pub mod ui;
 
 use account::types::SessionInfo;
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
             <Route path=path!("/login") view=account::pages::LoginPage/>
             <ParentRoute path=path!("") view=ui::AppShell>
                 <Route path=path!("") view=|| view! { <Redirect path="/customers"/> }/>
+                <Route path=path!("dashboard") view=reports::pages::DashboardPage/>
                 <Route path=path!("customers") view=customers::pages::CustomerListPage/>
                 <Route path=path!("customers/new") view=customers::pages::NewCustomerPage/>
                 <Route path=path!("customers/pool") view=customers::pages::PoolPage/>
@@ -69,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("customers/:id") view=customers::pages::CustomerDetailPage/>
                 <Route path=path!("customers/:id/edit") view=customers::pages::EditCustomerPage/>
                 <Route path=path!("opportunities") view=opportunities::pages::PipelinePage/>
+                <Route path=path!("opportunities/list") view=opportunities::pages::OpportunityListPage/>
                 <Route path=path!("opportunities/new") view=opportunities::pages::NewOpportunityPage/>
                 <Route path=path!("opportunities/:id") view=opportunities::pages::OpportunityDetailPage/>
                 <Route path=path!("opportunities/:id/edit") view=opportunities::pages::EditOpportunityPage/>
@@ -82,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/settings/pool") view=customers::pages::PoolSettingsPage/>
                 <Route path=path!("admin/settings/lists") view=dictionaries::pages::DictionariesPage/>
                 <Route path=path!("admin/settings/value") view=customers::pages::ValueModelPage/>
+                <Route path=path!("admin/settings/targets") view=reports::pages::TargetsPage/>
                 <Route path=path!("admin/settings/processes") view=opportunities::pages::ProcessSettingsPage/>
             </ParentRoute>
         </Routes>

@@ -99,9 +99,25 @@ const OPPORTUNITIES: &[DemoOpportunity] = &[
     },
 ];
 
+/// Deals won in earlier months, so the dashboard's forecast has a history:
+/// (customer index, name, amount in yuan, days ago).
+const WON_EARLIER: &[(usize, &str, &str, i64)] = &[
+    (1, "仓储机器人试点", "210000", 35),
+    (3, "门店收银系统", "64000", 70),
+    (4, "冷链监控平台", "158000", 100),
+    (1, "叉车调度软件", "45000", 130),
+    (3, "会员小程序", "38000", 160),
+];
+
+/// Monthly sales targets of the current year (yuan): people by username, then the
+/// sales department's own target, which the dashboard prefers over its members' sum.
+const TARGETS: &[(&str, &str)] = &[("lina", "100000"), ("wangfang", "80000")];
+const SALES_DEPARTMENT_TARGET: (&str, &str) = ("销售部", "250000");
+
 /// `customers` are the demo customers as (id, owner); `now` is UTC milliseconds.
 pub async fn seed(tx: &mut Tx, customers: &[(i64, i64)], now: i64) -> anyhow::Result<()> {
     let process = repo::processes(tx).await?.into_iter().find(|p| p.is_default).ok_or_else(|| anyhow::anyhow!("no default process"))?;
+    let proposal = process.stages.iter().find(|s| s.code.as_deref() == Some("proposal")).map(|s| s.id);
     for o in OPPORTUNITIES {
         let Some(&(customer_id, owner)) = customers.get(o.customer) else { continue };
         let contact: Option<(i64,)> = if o.with_contact {
@@ -135,14 +151,69 @@ pub async fn seed(tx: &mut Tx, customers: &[(i64, i64)], now: i64) -> anyhow::Re
         repo::record_move(tx, id, None, stage.id, owner, entered, None).await?;
         if stage.kind() != StageKind::Open {
             let reason = if stage.kind() == StageKind::Won { "价格与服务都有优势" } else { "客户选择了竞争对手" };
-            sql("UPDATE opportunities SET status = $1, closed_at = $2, close_reason = $3 WHERE id = $4")
+            // A lost deal got as far as the proposal; a won one all the way.
+            let furthest = if stage.kind() == StageKind::Won { Some(stage.id) } else { proposal };
+            sql("UPDATE opportunities SET status = $1, closed_at = $2, close_reason = $3, furthest_stage_id = $4 WHERE id = $5")
                 .arg_text(stage.kind().code())
                 .arg_i64(entered)
                 .arg_text(reason)
+                .arg_opt_i64(furthest)
                 .arg_i64(id)
                 .execute(tx)
                 .await?;
         }
+    }
+    let won = process.stages.iter().find(|s| s.kind() == StageKind::Won).ok_or_else(|| anyhow::anyhow!("no won stage"))?;
+    for &(customer, name, amount, days_ago) in WON_EARLIER {
+        let Some(&(customer_id, owner)) = customers.get(customer) else { continue };
+        let at = now - days_ago * 86_400_000;
+        let (y, m, d) = app::platform::time::date_parts(at);
+        let input = OpportunityInput {
+            name: name.into(),
+            customer_id: Some(customer_id),
+            amount: amount.into(),
+            currency: "CNY".into(),
+            expected_close: format!("{y:04}-{m:02}-{d:02}"),
+            importance: "medium".into(),
+            ..Default::default()
+        };
+        let valid = input.validate().map_err(|e| anyhow::anyhow!("demo opportunity {name} invalid: {e:?}"))?;
+        let department: Option<(Option<i64>,)> =
+            sql("SELECT department_id FROM users WHERE id = $1").arg_i64(owner).fetch_optional(tx).await?;
+        let first = process.first_open().ok_or_else(|| anyhow::anyhow!("no open stage"))?;
+        let created = at - 40 * 86_400_000;
+        let id = repo::insert(tx, &valid, first, (owner, department.and_then(|d| d.0)), owner, created).await?;
+        repo::record_move(tx, id, None, first.id, owner, created, None).await?;
+        repo::record_move(tx, id, Some(first.id), won.id, owner, at, Some(at - created)).await?;
+        sql("UPDATE opportunities SET stage_id = $1, status = 'won', closed_at = $2, close_reason = $3, furthest_stage_id = $1, \
+             stage_entered_at = $2, updated_at = $2 WHERE id = $4")
+        .arg_i64(won.id)
+        .arg_i64(at)
+        .arg_text("老客户复购")
+        .arg_i64(id)
+        .execute(tx)
+        .await?;
+    }
+    seed_targets(tx, now).await
+}
+
+async fn seed_targets(tx: &mut Tx, now: i64) -> anyhow::Result<()> {
+    let (year, _, _) = app::platform::time::date_parts(now);
+    let months = |yuan: &str| -> anyhow::Result<Vec<(String, Option<i64>)>> {
+        let minor =
+            app::platform::money::parse_amount(yuan, app::platform::money::Currency::Cny).ok_or_else(|| anyhow::anyhow!("bad amount"))?;
+        Ok((1..=12).map(|m| (format!("{year:04}-{m:02}"), Some(minor))).collect())
+    };
+    for (username, yuan) in TARGETS {
+        let user: Option<(i64,)> = sql("SELECT id FROM users WHERE username = $1").arg_text(*username).fetch_optional(tx).await?;
+        if let Some((id,)) = user {
+            app::reports::repo::save_targets(tx, (Some(id), None), "CNY", &months(yuan)?, Some(id), now).await?;
+        }
+    }
+    let dept: Option<(i64,)> =
+        sql("SELECT id FROM departments WHERE name = $1").arg_text(SALES_DEPARTMENT_TARGET.0).fetch_optional(tx).await?;
+    if let Some((id,)) = dept {
+        app::reports::repo::save_targets(tx, (None, Some(id)), "CNY", &months(SALES_DEPARTMENT_TARGET.1)?, None, now).await?;
     }
     Ok(())
 }

@@ -126,7 +126,7 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 26] = [
+pub const AUDIT_ACTIONS: [&str; 27] = [
     "login",
     "logout",
     "login_failed",
@@ -153,6 +153,7 @@ pub const AUDIT_ACTIONS: [&str; 26] = [
     "move",
     "win",
     "lose",
+    "target",
 ];
 
 #[cfg(test)]

@@ -14,11 +14,18 @@ pub async fn sales_processes() -> Result<Vec<Process>, AppError> {
 pub async fn pipeline_board(
     process: Option<i64>,
     owner: Option<i64>,
+    department: Option<i64>,
     close_from: Option<String>,
     close_to: Option<String>,
 ) -> Result<Board, AppError> {
     use crate::platform::request::{current_user, db};
-    let q = BoardQuery { process, owner, close_from: close_from.filter(|s| !s.is_empty()), close_to: close_to.filter(|s| !s.is_empty()) };
+    let q = BoardQuery {
+        process,
+        owner,
+        department,
+        close_from: close_from.filter(|s| !s.is_empty()),
+        close_to: close_to.filter(|s| !s.is_empty()),
+    };
     crate::opportunities::service::board(&db()?, &current_user()?, &q).await
 }
 
@@ -105,4 +112,11 @@ pub async fn rename_sales_process(id: i64, name: String) -> Result<(), AppError>
 pub async fn opportunity_activities(id: i64) -> Result<Vec<OpportunityActivity>, AppError> {
     use crate::platform::request::{current_user, db};
     crate::opportunities::service::activities(&db()?, &current_user()?, id).await
+}
+
+/// A page of the opportunity list (and the drill-down of every report figure).
+#[server(input = Json, endpoint = "list_opportunities")]
+pub async fn list_opportunities(filter: OppFilter, after: Option<String>) -> Result<OppPage, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::opportunities::service::list(&db()?, &current_user()?, &filter, after.as_deref(), crate::account::api::tz_offset_minutes()).await
 }

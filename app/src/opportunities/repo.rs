@@ -36,7 +36,7 @@ fn push_privacy(q: &mut SqlBuilder, grant: &Grant) {
     q.push("))");
 }
 
-fn scoped(q: &mut SqlBuilder, grant: &Grant) {
+pub(crate) fn scoped(q: &mut SqlBuilder, grant: &Grant) {
     grant.push_filter(q, "o");
     push_privacy(q, grant);
 }
@@ -72,6 +72,9 @@ pub async fn board_cards(tx: &mut Tx, grant: &Grant, process_id: i64, f: &BoardQ
     if let Some(owner) = f.owner {
         q.push(" AND o.owner_id = ").bind_i64(owner);
     }
+    if let Some(d) = f.department {
+        push_team(&mut q, d);
+    }
     if let Some(d) = &f.close_from {
         q.push(" AND o.expected_close >= ").bind_text(d.clone());
     }
@@ -104,8 +107,8 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     sql("INSERT INTO opportunities (name, customer_id, contact_id, process_id, stage_id, status, amount, currency, expected_close, source, \
          importance, needs, budget, decision_makers, competitors, is_private, stage_entered_at, owner_id, department_id, version, \
-         created_at, created_by, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $16, $19, $16, $19) RETURNING id")
+         created_at, created_by, updated_at, updated_by, furthest_stage_id) \
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $16, $19, $16, $19, $5) RETURNING id")
     .arg_text(v.name.clone())
     .arg_i64(v.customer_id)
     .arg_opt_i64(v.contact_id)
@@ -182,7 +185,11 @@ pub async fn set_stage(
     let closed_at = (stage.kind() != StageKind::Open).then_some(now);
     let n =
         sql("UPDATE opportunities SET stage_id = $1, status = $2, closed_at = $3, close_reason = $4, review = $5, stage_entered_at = $6, \
-         version = version + 1, updated_at = $6, updated_by = $7 WHERE id = $8 AND version = $9 AND deleted_at IS NULL")
+         version = version + 1, updated_at = $6, updated_by = $7, \
+         furthest_stage_id = CASE WHEN $2 = 'lost' THEN furthest_stage_id \
+             WHEN furthest_stage_id IS NULL OR (SELECT f.position FROM sales_stages f WHERE f.id = furthest_stage_id) < $10 THEN $1 \
+             ELSE furthest_stage_id END \
+         WHERE id = $8 AND version = $9 AND deleted_at IS NULL")
         .arg_i64(stage.id)
         .arg_text(status)
         .arg_opt_i64(closed_at)
@@ -192,6 +199,7 @@ pub async fn set_stage(
         .arg_i64(actor)
         .arg_i64(o.id)
         .arg_i64(o.version)
+        .arg_i64(stage.position)
         .execute(&mut *tx)
         .await?;
     if n != 1 {
@@ -262,4 +270,86 @@ pub async fn activities(tx: &mut Tx, id: i64) -> Result<Vec<OpportunityActivity>
     .arg_i64(id)
     .fetch_all(tx)
     .await
+}
+
+/// ` AND` the opportunity belongs to department `d` or one under it.
+pub(crate) fn push_team(q: &mut SqlBuilder, d: i64) {
+    q.push(" AND o.department_id IN (SELECT t.id FROM departments t WHERE t.path LIKE ((SELECT p.path FROM departments p WHERE p.id = ");
+    q.bind_i64(d);
+    q.push(") || '%'))");
+}
+
+/// Appends the conditions of `f` for opportunities under alias `o`. Closing dates are
+/// given as UTC millisecond bounds (`closed_from` included, `closed_before` excluded).
+pub(crate) fn push_opp_filter(q: &mut SqlBuilder, f: &OppFilter, closed_from: Option<i64>, closed_before: Option<i64>) {
+    let eq = |q: &mut SqlBuilder, col: &str, v: Option<i64>| {
+        if let Some(v) = v {
+            q.push(&format!(" AND o.{col} = ")).bind_i64(v);
+        }
+    };
+    eq(q, "process_id", f.process);
+    eq(q, "stage_id", f.stage);
+    eq(q, "owner_id", f.owner);
+    if let Some(s) = &f.status {
+        q.push(" AND o.status = ").bind_text(s.clone());
+    }
+    if let Some(d) = f.department {
+        push_team(q, d);
+    }
+    if let Some(c) = &f.currency {
+        q.push(" AND o.currency = ").bind_text(c.clone());
+    }
+    if let Some(d) = &f.close_from {
+        q.push(" AND o.expected_close >= ").bind_text(d.clone());
+    }
+    if let Some(d) = &f.close_to {
+        q.push(" AND o.expected_close <= ").bind_text(d.clone());
+    }
+    if let Some(ms) = closed_from {
+        q.push(" AND o.closed_at >= ").bind_i64(ms);
+    }
+    if let Some(ms) = closed_before {
+        q.push(" AND o.closed_at < ").bind_i64(ms);
+    }
+}
+
+/// A page of the list, most recently updated first, after the `(updated_at, id)` cursor.
+pub async fn list(
+    tx: &mut Tx,
+    grant: &Grant,
+    f: &OppFilter,
+    closed: (Option<i64>, Option<i64>),
+    after: Option<(i64, i64)>,
+    limit: i64,
+) -> Result<Vec<ListRow>, sqlx::Error> {
+    let mut q =
+        sql("SELECT o.id, o.name, o.customer_id, c.name AS customer_name, o.process_id, o.stage_id, o.status, o.amount, o.currency, \
+         o.expected_close, o.closed_at, u.display_name AS owner_name, o.updated_at \
+         FROM opportunities o JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.owner_id \
+         WHERE o.deleted_at IS NULL");
+    scoped(&mut q, grant);
+    push_opp_filter(&mut q, f, closed.0, closed.1);
+    if let Some((at, id)) = after {
+        q.push(" AND (o.updated_at < ").bind_i64(at);
+        q.push(" OR (o.updated_at = ").bind_i64(at);
+        q.push(" AND o.id < ").bind_i64(id);
+        q.push("))");
+    }
+    q.push(" ORDER BY o.updated_at DESC, o.id DESC LIMIT ").bind_i64(limit);
+    q.fetch_all(tx).await
+}
+
+/// Count and summed amount per (currency, stage) of everything the filter covers.
+pub async fn list_sums(
+    tx: &mut Tx,
+    grant: &Grant,
+    f: &OppFilter,
+    closed: (Option<i64>, Option<i64>),
+) -> Result<Vec<(String, i64, i64, i64)>, sqlx::Error> {
+    let mut q = sql("SELECT o.currency, o.stage_id, COUNT(*), CAST(COALESCE(SUM(o.amount), 0) AS BIGINT) FROM opportunities o \
+         WHERE o.deleted_at IS NULL");
+    scoped(&mut q, grant);
+    push_opp_filter(&mut q, f, closed.0, closed.1);
+    q.push(" GROUP BY o.currency, o.stage_id");
+    q.fetch_all(tx).await
 }

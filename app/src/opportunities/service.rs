@@ -22,7 +22,7 @@ pub async fn processes(db: &Db, user: &CurrentUser) -> AppResult<Vec<Process>> {
     Ok(repo::processes(&mut tx).await?)
 }
 
-fn pick_process(all: &[Process], id: Option<i64>) -> AppResult<Process> {
+pub(crate) fn pick_process(all: &[Process], id: Option<i64>) -> AppResult<Process> {
     match id {
         Some(id) => all.iter().find(|p| p.id == id).cloned().ok_or_else(|| AppError::validation("process_id", "validation.invalid_choice")),
         None => all.iter().find(|p| p.is_default).or(all.first()).cloned().ok_or(AppError::NotFound),
@@ -354,4 +354,60 @@ pub async fn check_activity_link(tx: &mut Tx, user: &CurrentUser, id: i64, custo
         return Err(AppError::validation("opportunity_id", "validation.invalid_choice"));
     }
     Ok(())
+}
+
+/// Rows per page of the list.
+pub const LIST_PAGE: i64 = 50;
+
+/// The UTC bounds of closing dates `closed_from..=closed_to` (days in the user's zone).
+pub(crate) fn closed_bounds(f: &OppFilter, tz_offset_minutes: i32) -> AppResult<(Option<i64>, Option<i64>)> {
+    use crate::platform::time::parse_date_ms;
+    let day = |d: &Option<String>, field: &str| -> AppResult<Option<i64>> {
+        d.as_deref().map(|d| parse_date_ms(d, tz_offset_minutes).ok_or_else(|| AppError::validation(field, "validation.date"))).transpose()
+    };
+    Ok((day(&f.closed_from, "closed_from")?, day(&f.closed_to, "closed_to")?.map(|ms| ms + 86_400_000)))
+}
+
+/// One page of the opportunities `f` covers within the user's scope, with the count
+/// and per-currency totals of all of them (weighted by each open stage's probability).
+pub async fn list(db: &Db, user: &CurrentUser, f: &OppFilter, after: Option<&str>, tz_offset_minutes: i32) -> AppResult<OppPage> {
+    let grant = authorize(user, Entity::Opportunity, Action::View)?;
+    for (field, d) in [("close_from", &f.close_from), ("close_to", &f.close_to)] {
+        if d.as_deref().is_some_and(|d| !is_iso_date(d)) {
+            return Err(AppError::validation(field, "validation.date"));
+        }
+    }
+    let closed = closed_bounds(f, tz_offset_minutes)?;
+    let cursor = match after {
+        None | Some("") => None,
+        Some(c) => Some(
+            c.split_once('.')
+                .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)))
+                .ok_or_else(|| AppError::validation("after", "validation.invalid_choice"))?,
+        ),
+    };
+    let mut tx = db.read().await?;
+    let processes = repo::processes(&mut tx).await?;
+    let mut rows = repo::list(&mut tx, &grant, f, closed, cursor, LIST_PAGE + 1).await?;
+    let next = (rows.len() as i64 > LIST_PAGE).then(|| {
+        rows.truncate(LIST_PAGE as usize);
+        rows.last().map(|r| format!("{}.{}", r.updated_at, r.id)).unwrap_or_default()
+    });
+    let sums = repo::list_sums(&mut tx, &grant, f, closed).await?;
+    let stage = |id: i64| processes.iter().flat_map(|p| p.stages.iter()).find(|s| s.id == id);
+    let mut totals: Vec<Total> = Vec::new();
+    let mut count = 0;
+    for (currency, stage_id, n, amount) in sums {
+        count += n;
+        let w = stage(stage_id).filter(|s| s.kind() == StageKind::Open).map(|s| weighted(amount, s.probability)).unwrap_or(0);
+        match totals.iter_mut().find(|t| t.currency == currency) {
+            Some(t) => {
+                t.amount += amount;
+                t.weighted += w;
+            }
+            None => totals.push(Total { currency, amount, weighted: w }),
+        }
+    }
+    totals.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.currency.cmp(&b.currency)));
+    Ok(OppPage { rows, next, count, totals, processes })
 }

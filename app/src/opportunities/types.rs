@@ -379,10 +379,119 @@ pub fn column_totals(cards: &[Card], probability: i64) -> Vec<Total> {
 pub struct BoardQuery {
     pub process: Option<i64>,
     pub owner: Option<i64>,
+    /// A team: the department and those under it.
+    pub department: Option<i64>,
     /// Expected close on or after (`YYYY-MM-DD`).
     pub close_from: Option<String>,
     /// Expected close on or before.
     pub close_to: Option<String>,
+}
+
+/// Which opportunities a list, a report figure or its drill-down covers. Flat, so
+/// that it lives in the URL: a dashboard number links to the list with the same
+/// filter, and both run [`OppFilter`] through the same SQL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OppFilter {
+    pub process: Option<i64>,
+    pub stage: Option<i64>,
+    /// `open`, `won` or `lost`.
+    pub status: Option<String>,
+    pub owner: Option<i64>,
+    /// A department and the departments under it.
+    pub department: Option<i64>,
+    pub currency: Option<String>,
+    /// Expected close on or after / on or before (`YYYY-MM-DD`).
+    pub close_from: Option<String>,
+    pub close_to: Option<String>,
+    /// Closed (won or lost) on or after / on or before, in the user's time zone.
+    pub closed_from: Option<String>,
+    pub closed_to: Option<String>,
+}
+
+impl OppFilter {
+    const KEYS: [&'static str; 10] =
+        ["process", "stage", "status", "owner", "department", "currency", "close_from", "close_to", "closed_from", "closed_to"];
+
+    /// Reads the filter from URL query pairs; unknown or empty values are ignored.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        let text = |k: &str| get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let num = |k: &str| get(k).and_then(|v| v.trim().parse().ok());
+        OppFilter {
+            process: num("process"),
+            stage: num("stage"),
+            status: text("status").filter(|s| StageKind::from_code(s).is_some()),
+            owner: num("owner"),
+            department: num("department"),
+            currency: text("currency").filter(|c| Currency::from_code(c).is_some()),
+            close_from: text("close_from").filter(|d| is_iso_date(d)),
+            close_to: text("close_to").filter(|d| is_iso_date(d)),
+            closed_from: text("closed_from").filter(|d| is_iso_date(d)),
+            closed_to: text("closed_to").filter(|d| is_iso_date(d)),
+        }
+    }
+
+    /// The filter as a URL query string (without `?`), keys in a fixed order.
+    pub fn to_query(&self) -> String {
+        let values = [
+            self.process.map(|v| v.to_string()),
+            self.stage.map(|v| v.to_string()),
+            self.status.clone(),
+            self.owner.map(|v| v.to_string()),
+            self.department.map(|v| v.to_string()),
+            self.currency.clone(),
+            self.close_from.clone(),
+            self.close_to.clone(),
+            self.closed_from.clone(),
+            self.closed_to.clone(),
+        ];
+        Self::KEYS
+            .iter()
+            .zip(values)
+            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::ui::url_encode(&v))))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The list page showing exactly these opportunities.
+    pub fn list_url(&self) -> String {
+        let q = self.to_query();
+        if q.is_empty() {
+            "/opportunities/list".into()
+        } else {
+            format!("/opportunities/list?{q}")
+        }
+    }
+}
+
+/// One opportunity in the list view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ListRow {
+    pub id: i64,
+    pub name: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub process_id: i64,
+    pub stage_id: i64,
+    pub status: String,
+    pub amount: i64,
+    pub currency: String,
+    pub expected_close: Option<String>,
+    pub closed_at: Option<i64>,
+    pub owner_name: Option<String>,
+    pub updated_at: i64,
+}
+
+/// A page of the list, with the count and totals of everything the filter covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OppPage {
+    pub rows: Vec<ListRow>,
+    /// Opaque cursor of the next page, if any.
+    pub next: Option<String>,
+    pub count: i64,
+    /// Per currency: amount and weighted amount (each open stage at its probability).
+    pub totals: Vec<Total>,
+    pub processes: Vec<Process>,
 }
 
 /// The pipeline board of one process: its open stages with their cards.
@@ -508,6 +617,29 @@ mod tests {
         .validate()
         .unwrap();
         assert_eq!((ok.name.as_str(), ok.amount, ok.currency), ("ERP 升级", 12_800_050, Currency::Cny));
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_url() {
+        let f = OppFilter {
+            process: Some(2),
+            stage: Some(7),
+            status: Some("won".into()),
+            department: Some(4),
+            currency: Some("CNY".into()),
+            closed_from: Some("2026-11-01".into()),
+            closed_to: Some("2026-11-30".into()),
+            ..Default::default()
+        };
+        let q = f.to_query();
+        assert_eq!(q, "process=2&stage=7&status=won&department=4&currency=CNY&closed_from=2026-11-01&closed_to=2026-11-30");
+        let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        let back = OppFilter::from_pairs(|k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v));
+        assert_eq!(back, f);
+        let junk = [("status", "maybe"), ("currency", "XXX"), ("close_to", "2026-02-30"), ("owner", "x")];
+        let dropped = OppFilter::from_pairs(|k| junk.iter().find(|(key, _)| *key == k).map(|(_, v)| *v));
+        assert_eq!(dropped, OppFilter::default());
+        assert_eq!(OppFilter::default().list_url(), "/opportunities/list");
     }
 
     #[test]

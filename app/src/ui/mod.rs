@@ -243,6 +243,9 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/customers", key: "nav.customers", icon: "👥" });
     }
     if can(Entity::Opportunity, Action::View) {
+        items.push(NavItem { href: "/dashboard", key: "nav.dashboard", icon: "📈" });
+    }
+    if can(Entity::Opportunity, Action::View) {
         items.push(NavItem { href: "/opportunities", key: "nav.pipeline", icon: "📊" });
     }
     if can(Entity::Customer, Action::Create) {
@@ -283,6 +286,9 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/settings/lists", key: "nav.lists", icon: "🗂️" });
         items.push(NavItem { href: "/admin/settings/value", key: "nav.value_model", icon: "📈" });
         items.push(NavItem { href: "/admin/settings/processes", key: "nav.processes", icon: "🪜" });
+    }
+    if can(Entity::Opportunity, Action::Assign) {
+        items.push(NavItem { href: "/admin/settings/targets", key: "nav.targets", icon: "🎯" });
     }
     items.push(NavItem { href: "/account", key: "nav.account", icon: "⚙️" });
     items

@@ -17,6 +17,7 @@ where
     F: Fn(Db) -> Fut,
     Fut: Future<Output = ()>,
 {
+    let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_test_writer().try_init();
     let sqlite = TestDb::sqlite().await;
     scenario(sqlite.db.clone()).await;
     sqlite.cleanup().await;

@@ -8,7 +8,7 @@ use crate::opportunities::types::*;
 use crate::platform::error::AppError;
 use crate::platform::i18n::{use_i18n, I18n};
 use crate::platform::money::{format_amount, Currency};
-use crate::ui::{ErrorBanner, PageHeader, BTN_PRIMARY};
+use crate::ui::{ErrorBanner, PageHeader, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -66,12 +66,14 @@ pub fn PipelinePage() -> impl IntoView {
         BoardQuery {
             process: q.get("process").and_then(|v| v.parse().ok()),
             owner: q.get("owner").and_then(|v| v.parse().ok()),
+            department: q.get("department").and_then(|v| v.parse().ok()),
             close_from: q.get("close_from").filter(|v| !v.is_empty()),
             close_to: q.get("close_to").filter(|v| !v.is_empty()),
         }
     });
-    let board = Resource::new(move || key.get(), |k| pipeline_board(k.process, k.owner, k.close_from, k.close_to));
+    let board = Resource::new(move || key.get(), |k| pipeline_board(k.process, k.owner, k.department, k.close_from, k.close_to));
     let owners = Resource::new(|| (), |_| crate::customers::api::list_owner_options());
+    let teams = Resource::new(|| (), |_| crate::reports::api::team_options());
     let go = Callback::new(move |k: BoardQuery| {
         let mut parts = Vec::new();
         if let Some(p) = k.process {
@@ -79,6 +81,9 @@ pub fn PipelinePage() -> impl IntoView {
         }
         if let Some(o) = k.owner {
             parts.push(format!("owner={o}"));
+        }
+        if let Some(d) = k.department {
+            parts.push(format!("department={d}"));
         }
         if let Some(d) = &k.close_from {
             parts.push(format!("close_from={d}"));
@@ -98,9 +103,13 @@ pub fn PipelinePage() -> impl IntoView {
     view! {
         <Title text=t.t("pipeline.title")/>
         <PageHeader title=t.t("pipeline.title")>
+            <A href=move || {
+                let k = key.get();
+                OppFilter { process: k.process, owner: k.owner, department: k.department, status: Some("open".into()), close_from: k.close_from, close_to: k.close_to, ..Default::default() }.list_url()
+            } attr:class=BTN_SECONDARY>{t.t("opportunity.list_view")}</A>
             <A href="/opportunities/new" attr:class=BTN_PRIMARY>{t.t("opportunity.new")}</A>
         </PageHeader>
-        <form class="mb-3 grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-4" aria-label=t.t("pipeline.filters") on:submit=|ev| ev.prevent_default()>
+        <form class="mb-3 grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-5" aria-label=t.t("pipeline.filters") on:submit=|ev| ev.prevent_default()>
             <label class="flex flex-col gap-1 text-sm font-medium text-slate-700">
                 {t.t("pipeline.process")}
                 <Transition fallback=|| ()>
@@ -135,6 +144,24 @@ pub fn PipelinePage() -> impl IntoView {
                             }>
                                 <option value="">{t.t("pipeline.all_owners")}</option>
                                 {list.into_iter().map(|o| view! { <option value=o.id.to_string() selected=Some(o.id) == current>{o.display_name}</option> }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Transition>
+            </label>
+            <label class="flex flex-col gap-1 text-sm font-medium text-slate-700">
+                {t.t("dashboard.team")}
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = teams.await.unwrap_or_default();
+                        let current = key.get_untracked().department;
+                        view! {
+                            <select id="filter-team" class=select on:change=move |ev| {
+                                let v = event_target_value(&ev).parse().ok();
+                                set(&|k| k.department = v);
+                            }>
+                                <option value="">{t.t("dashboard.all_teams")}</option>
+                                {list.into_iter().map(|o| view! { <option value=o.id.to_string() selected=Some(o.id) == current>{o.name}</option> }).collect_view()}
                             </select>
                         }
                     })}

@@ -15,7 +15,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-fn duration(t: I18n, ms: i64) -> String {
+pub(crate) fn duration(t: I18n, ms: i64) -> String {
     let hours = ms / 3_600_000;
     if hours < 24 {
         t.t_args("pipeline.hours", &[("n", hours.to_string())])
