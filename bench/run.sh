@@ -24,17 +24,7 @@ for f in "$CRM_SITE_ROOT"/pkg/*.wasm "$CRM_SITE_ROOT"/pkg/*.css "$CRM_SITE_ROOT"
   printf '%-28s raw %8d B   gzip %8d B\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)"
 done
 
-latency() { # name url cookie
-  local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: crm_session=$3" "$2")
-  local p50 p99 rps
-  p50=$(awk '/^ +50%/{print $2}' <<<"$out")
-  p99=$(awk '/^ +99%/{print $2}' <<<"$out")
-  rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
-  local non2xx
-  non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
-  printf '%-36s median %8s  p99 %8s  %8s req/s %s\n' "$1" "$p50" "$p99" "$rps" "${non2xx:+ ($non2xx non-2xx!)}"
-}
+source bench/lib.sh
 
 run_backend() { # name database_url
   echo "== $1, $N customers, $CONNECTIONS connections, $DURATION each"
@@ -45,18 +35,14 @@ run_backend() { # name database_url
   "$BIN" seed-bench --count "$N"
   "$BIN" serve >"$WORK/server.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+  wait_healthy
   for user in zhangwei:"销售经理 (department tree)" admin:"administrator (all)"; do
     local name=${user%%:*} label=${user#*:} pass=demo-pass-2026
     [ "$name" = admin ] && pass=bench-admin-pass
     local cookie
-    cookie=$(curl -s -o /dev/null -D - -d "username=$name&password=$pass" "http://127.0.0.1:$PORT/auth/login" | sed -n 's/^set-cookie: crm_session=\([0-9a-f]*\).*/\1/p')
-    [ -n "$cookie" ] || { echo "sign-in as $name failed"; exit 1; }
+    cookie=$(sign_in "$name" "$pass")
     echo "-- as $name, $label"
-    local raw gz
-    raw=$(curl -s -H "Cookie: crm_session=$cookie" "http://127.0.0.1:$PORT/customers" | wc -c)
-    gz=$(curl -s -H "Accept-Encoding: gzip" -H "Cookie: crm_session=$cookie" "http://127.0.0.1:$PORT/customers" | wc -c)
-    printf '%-36s raw %8d B   gzip %8d B\n' "customers page HTML (50 rows)" "$raw" "$gz"
+    page_size "customers page HTML (50 rows)" "http://127.0.0.1:$PORT/customers" "$cookie"
     latency "customers page (SSR HTML)" "http://127.0.0.1:$PORT/customers" "$cookie"
     latency "list_customers server function" "http://127.0.0.1:$PORT/api/list_customers" "$cookie"
     latency "search page (q=天度网络)" "http://127.0.0.1:$PORT/customers?q=%E5%A4%A9%E5%BA%A6%E7%BD%91%E7%BB%9C" "$cookie"

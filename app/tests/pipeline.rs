@@ -213,3 +213,71 @@ async fn process_settings_add_order_and_guard_stages() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn registration_conflicts_wait_for_a_managers_approval() {
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let first = customer(&db, &o.alice, "北京天度网络科技有限公司", None).await;
+        let alices = opps::create(&db, &o.alice, &opp("ERP 升级", first)).await.unwrap();
+        // The same owner on the same customer is no conflict.
+        let again = opps::create(&db, &o.alice, &opp("培训服务", first)).await.unwrap();
+        assert_eq!(opps::get(&db, &o.alice, again).await.unwrap().registration, "approved");
+
+        // Bob registers the same company under another spelling: pending, with the conflict named.
+        let same = customer(&db, &o.bob, "天度网络科技（北京）有限公司", None).await;
+        let bobs = opps::create(&db, &o.bob, &opp("数据中台", same)).await.unwrap();
+        let pending = opps::get(&db, &o.bob, bobs).await.unwrap();
+        assert_eq!(pending.registration, "pending");
+        assert!(!pending.can_approve);
+        let names: Vec<&str> = pending.conflicts.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["ERP 升级", "培训服务"]);
+        assert_eq!(pending.conflicts[0].owner_name.as_deref(), Some("alice name"));
+        assert_eq!(pending.conflicts[0].id, alices);
+        // It cannot move or close until approved; Bob cannot approve himself.
+        let board = opps::board(&db, &o.bob, &BoardQuery::default()).await.unwrap();
+        assert_eq!(board.cards.iter().find(|c| c.id == bobs).map(|c| c.registration.as_str()), Some("pending"));
+        let err = opps::close(&db, &o.bob, bobs, pending.version, false, "不做了", "").await.unwrap_err();
+        assert_eq!(fields(&err), vec!["stage:registration.pending_move"]);
+        assert_eq!(
+            app::opportunities::registration::decide(&db, &o.bob, bobs, pending.version, true, "").await.unwrap_err(),
+            AppError::Forbidden
+        );
+        // The manager sees it in the pending list and approves it.
+        let list = opps::list(&db, &o.manager, &OppFilter { registration: Some("pending".into()), ..Default::default() }, None, 480)
+            .await
+            .unwrap();
+        assert_eq!(list.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![bobs]);
+        let m = opps::get(&db, &o.manager, bobs).await.unwrap();
+        assert!(m.can_approve);
+        let approved =
+            app::opportunities::registration::decide(&db, &o.manager, bobs, m.version, true, "分区不同，可以跟进").await.unwrap();
+        assert_eq!(approved.registration, "approved");
+        assert_eq!(
+            app::opportunities::registration::decide(&db, &o.manager, bobs, approved.version, true, "").await.unwrap_err(),
+            AppError::validation("registration", "registration.not_pending")
+        );
+        opps::close(&db, &o.bob, bobs, approved.version, false, "预算取消", "").await.unwrap();
+
+        // Carol's opportunity on a customer with the same distinctive name is rejected with a reason: lost.
+        let core = customer(&db, &o.carol, "天度科技有限公司", None).await;
+        let carols = opps::create(&db, &o.carol, &opp("安全审计", core)).await.unwrap();
+        let c = opps::get(&db, &o.manager, carols).await.unwrap();
+        assert_eq!(c.registration, "pending");
+        let err = app::opportunities::registration::decide(&db, &o.manager, carols, c.version, false, " ").await.unwrap_err();
+        assert_eq!(err, AppError::validation("registration_note", "validation.required"));
+        let rejected = app::opportunities::registration::decide(&db, &o.manager, carols, c.version, false, "李娜已在跟进").await.unwrap();
+        assert_eq!((rejected.registration.as_str(), rejected.status.as_str()), ("rejected", "lost"));
+        assert_eq!(rejected.close_reason.as_deref(), Some("李娜已在跟进"));
+        let actions: Vec<String> =
+            sql("SELECT action FROM audit_log WHERE entity = 'opportunity' AND action IN ('register', 'approve', 'reject') ORDER BY id")
+                .fetch_all(&mut db.read().await.unwrap())
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(a,): (String,)| a)
+                .collect();
+        assert_eq!(actions, vec!["register", "approve", "register", "reject"]);
+    })
+    .await;
+}

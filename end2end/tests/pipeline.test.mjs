@@ -160,3 +160,50 @@ test('an opportunity is created from its customer, then lost with a reason', asy
   await page.getByText('客户预算取消').waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('registration: a deal on a customer another salesperson works waits for the manager, who approves it on a tablet', async () => {
+  const sales = await newPage(env, DESKTOP);
+  await signIn(sales, 'wangfang');
+  await sales.goto('/customers/new');
+  await hydrated(sales);
+  await sales.getByLabel('客户名称').fill('天度网络科技（北京）有限公司');
+  await sales.getByRole('button', { name: '保存' }).click();
+  await sales.getByRole('alert').filter({ hasText: '可能重复的客户' }).waitFor();
+  await sales.getByRole('button', { name: '仍然保存' }).click();
+  await sales.getByRole('heading', { name: '天度网络科技（北京）有限公司', level: 1 }).waitFor();
+  await hydrated(sales);
+  await sales.getByTestId('customer-opportunities').getByRole('link', { name: '新建商机' }).click();
+  await hydrated(sales);
+  await sales.getByLabel('商机名称').fill('运维外包');
+  await sales.getByLabel('金额').fill('66,000');
+  await sales.getByRole('button', { name: '保存' }).click();
+  await sales.getByRole('heading', { name: '运维外包', level: 1 }).waitFor();
+  const panel = sales.getByTestId('registration');
+  await panel.getByText('报备待审批').first().waitFor();
+  await panel.getByTestId('registration-conflicts').getByText(/ERP 升级项目.*李娜/).waitFor();
+  assert.equal(await sales.getByRole('button', { name: '赢单' }).count(), 0, 'no win or lose while pending');
+  assert.equal(await panel.getByRole('button', { name: '批准报备' }).count(), 0, 'the salesperson cannot approve');
+
+  const manager = await newPage(env, TABLET);
+  await signIn(manager, 'zhangwei');
+  await manager.goto('/account');
+  await hydrated(manager);
+  await manager.getByRole('link', { name: '报备审批' }).first().tap();
+  await manager.waitForURL(/registration=pending/);
+  await manager.getByTestId('list-count').getByText('共 1 个商机').waitFor();
+  await manager.getByRole('link', { name: '运维外包' }).tap();
+  await hydrated(manager);
+  const decide = manager.getByTestId('registration');
+  await decide.getByRole('button', { name: '驳回' }).tap();
+  await decide.getByText('必填').waitFor();
+  await decide.getByLabel(/审批意见/).fill('华北区域客户，由王芳跟进');
+  await decide.getByRole('button', { name: '批准报备' }).tap();
+  await decide.waitFor({ state: 'detached' });
+
+  await sales.reload();
+  await hydrated(sales);
+  await sales.getByRole('button', { name: '赢单' }).waitFor();
+  assert.equal(await sales.getByTestId('registration').count(), 0);
+  assert.deepEqual(sales.errors, []);
+  assert.deepEqual(manager.errors, []);
+});

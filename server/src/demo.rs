@@ -507,7 +507,7 @@ pub async fn bench_sql(
 }
 
 /// The user `username` as the session middleware would load them.
-async fn bench_user(db: &Db, username: &str) -> anyhow::Result<app::platform::authz::CurrentUser> {
+pub(crate) async fn bench_user(db: &Db, username: &str) -> anyhow::Result<app::platform::authz::CurrentUser> {
     let mut tx = db.read().await?;
     let (id,): (i64,) = sql("SELECT id FROM users WHERE username = $1")
         .arg_text(username)

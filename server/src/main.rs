@@ -1,5 +1,6 @@
 //! The CRM server: one binary that serves the app, migrates, and administers.
 #![recursion_limit = "512"]
+mod bench_pipeline;
 mod config;
 mod demo;
 mod demo_pipeline;
@@ -46,6 +47,19 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         count: i64,
     },
+    /// Seed N synthetic opportunities of the default process with their stage history,
+    /// and a year of sales targets either side of this month, for benchmarks (after
+    /// seed-demo and seed-bench).
+    SeedBenchPipeline {
+        #[arg(long, default_value_t = 1_000_000)]
+        count: i64,
+        /// The user whose view of the default board stays realistic.
+        #[arg(long, default_value = "zhangwei")]
+        board_user: String,
+        /// About how many open opportunities that user sees on the default board.
+        #[arg(long, default_value_t = 500)]
+        board_open: i64,
+    },
     /// Walk the audit log hash chain and report whether it is intact.
     VerifyAudit,
     /// Return customers without a follow-up for the configured number of days to the
@@ -70,6 +84,16 @@ enum Command {
     #[command(hide = true)]
     BenchDup {
         #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, default_value_t = 400)]
+        iterations: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
+    /// Time the pipeline board, a stage move and the dashboard as `username` (for bench/pipeline.sh).
+    #[command(hide = true)]
+    BenchPipeline {
+        #[arg(long, default_value = "zhangwei")]
         username: String,
         #[arg(long, default_value_t = 400)]
         iterations: usize,
@@ -113,6 +137,12 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::SeedDemo => demo::seed(&db).await?,
         Command::SeedBench { count } => demo::seed_bench(&db, count).await?,
+        Command::SeedBenchPipeline { count, board_user, board_open } => {
+            bench_pipeline::seed_bench_pipeline(&db, count, &board_user, board_open).await?
+        }
+        Command::BenchPipeline { username, iterations, concurrency } => {
+            bench_pipeline::bench_pipeline(&db, &username, iterations, concurrency).await?
+        }
         Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
         Command::BenchImport { username, rows } => demo::bench_import(&db, &username, rows).await?,
         Command::BenchSql { username, iterations, concurrency, search, level } => {

@@ -126,7 +126,7 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 27] = [
+pub const AUDIT_ACTIONS: [&str; 30] = [
     "login",
     "logout",
     "login_failed",
@@ -154,6 +154,9 @@ pub const AUDIT_ACTIONS: [&str; 27] = [
     "win",
     "lose",
     "target",
+    "register",
+    "approve",
+    "reject",
 ];
 
 #[cfg(test)]

@@ -114,6 +114,13 @@ pub async fn opportunity_activities(id: i64) -> Result<Vec<OpportunityActivity>,
     crate::opportunities::service::activities(&db()?, &current_user()?, id).await
 }
 
+/// Approves or rejects (with a reason) a pending registration (报备).
+#[server(input = Json)]
+pub async fn decide_registration(id: i64, version: i64, approve: bool, note: String) -> Result<Opportunity, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::opportunities::registration::decide(&db()?, &current_user()?, id, version, approve, &note).await
+}
+
 /// A page of the opportunity list (and the drill-down of every report figure).
 #[server(input = Json, endpoint = "list_opportunities")]
 pub async fn list_opportunities(filter: OppFilter, after: Option<String>) -> Result<OppPage, AppError> {

@@ -44,7 +44,8 @@ pub(crate) fn scoped(q: &mut SqlBuilder, grant: &Grant) {
 const DETAIL: &str = "SELECT o.id, o.name, o.customer_id, c.name AS customer_name, o.contact_id, k.name AS contact_name, o.process_id, \
      o.stage_id, o.status, o.amount, o.currency, o.expected_close, o.source, o.importance, o.needs, o.budget, o.decision_makers, \
      o.competitors, o.is_private, o.close_reason, o.review, o.closed_at, o.stage_entered_at, o.owner_id, u.display_name AS owner_name, \
-     o.department_id, d.path AS department_path, o.version, o.created_at, o.updated_at, o.deleted_at \
+     o.department_id, d.path AS department_path, o.version, o.created_at, o.updated_at, o.deleted_at, o.registration, \
+     o.registration_note \
      FROM opportunities o JOIN customers c ON c.id = o.customer_id LEFT JOIN contacts k ON k.id = o.contact_id \
      LEFT JOIN users u ON u.id = o.owner_id LEFT JOIN departments d ON d.id = o.department_id WHERE o.id = ";
 
@@ -60,9 +61,9 @@ pub async fn get(tx: &mut Tx, grant: &Grant, id: i64) -> Result<Option<Opportuni
 /// most recently updated first.
 pub async fn board_cards(tx: &mut Tx, grant: &Grant, process_id: i64, f: &BoardQuery, per_stage: i64) -> Result<Vec<Card>, sqlx::Error> {
     let mut q =
-        sql("SELECT id, name, customer_name, stage_id, amount, currency, expected_close, owner_name, stage_entered_at, version FROM (\
+        sql("SELECT id, name, customer_name, stage_id, amount, currency, expected_close, owner_name, stage_entered_at, version, registration FROM (\
          SELECT o.id, o.name, c.name AS customer_name, o.stage_id, o.amount, o.currency, o.expected_close, u.display_name AS owner_name, \
-         o.stage_entered_at, o.version, o.updated_at, \
+         o.stage_entered_at, o.version, o.registration, o.updated_at, \
          ROW_NUMBER() OVER (PARTITION BY o.stage_id ORDER BY o.updated_at DESC, o.id DESC) AS rn \
          FROM opportunities o JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.owner_id \
          WHERE o.process_id = ");
@@ -310,6 +311,9 @@ pub(crate) fn push_opp_filter(q: &mut SqlBuilder, f: &OppFilter, closed_from: Op
     }
     if let Some(ms) = closed_before {
         q.push(" AND o.closed_at < ").bind_i64(ms);
+    }
+    if let Some(r) = &f.registration {
+        q.push(" AND o.registration = ").bind_text(r.clone());
     }
 }
 

@@ -11,7 +11,7 @@ use crate::customers::service::customer_in_scope;
 use crate::opportunities::repo;
 use crate::opportunities::types::*;
 use crate::platform::audit::{self, AuditEntry};
-use crate::platform::authz::{authorize, Action, CurrentUser, Entity, Grant};
+use crate::platform::authz::{authorize, Action, CurrentUser, Entity, Grant, Scope};
 use crate::platform::db::{Db, Tx};
 use crate::platform::error::{AppError, AppResult, FieldError};
 use crate::platform::time::now_ms;
@@ -61,16 +61,18 @@ async fn check_contact(tx: &mut Tx, contact: Option<i64>, customer_id: i64) -> A
     Ok(())
 }
 
-fn with_rights(mut o: Opportunity, user: &CurrentUser, shared_edit: bool) -> Opportunity {
+pub(crate) fn with_rights(mut o: Opportunity, user: &CurrentUser, shared_edit: bool) -> Opportunity {
     let reaches = |a| {
         authorize(user, Entity::Opportunity, a).is_ok_and(|g: Grant| g.reaches(o.owner_id, o.department_path.as_deref(), o.department_id))
     };
     o.can_edit = reaches(Action::Edit) || (shared_edit && authorize(user, Entity::Opportunity, Action::Edit).is_ok());
     o.can_delete = reaches(Action::Delete);
+    let own = o.owner_id == Some(user.id) && authorize(user, Entity::Opportunity, Action::Assign).is_ok_and(|g| g.scope != Scope::All);
+    o.can_approve = o.registration == "pending" && !own && reaches(Action::Assign);
     o
 }
 
-async fn shared_edit(tx: &mut Tx, id: i64, user: i64) -> Result<bool, sqlx::Error> {
+pub(crate) async fn shared_edit(tx: &mut Tx, id: i64, user: i64) -> Result<bool, sqlx::Error> {
     let n = crate::platform::db::sql(
         "SELECT COUNT(*) FROM opportunity_collaborators WHERE opportunity_id = $1 AND user_id = $2 AND access = 'edit'",
     )
@@ -82,15 +84,18 @@ async fn shared_edit(tx: &mut Tx, id: i64, user: i64) -> Result<bool, sqlx::Erro
 }
 
 /// Loads an opportunity the user may perform `action` on.
-async fn load(tx: &mut Tx, user: &CurrentUser, id: i64, action: Action) -> AppResult<Opportunity> {
+pub(crate) async fn load(tx: &mut Tx, user: &CurrentUser, id: i64, action: Action) -> AppResult<Opportunity> {
     let grant = authorize(user, Entity::Opportunity, action)?;
     repo::get(tx, &grant, id).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Opportunity> {
     let mut tx = db.read().await?;
-    let o = load(&mut tx, user, id, Action::View).await?;
+    let mut o = load(&mut tx, user, id, Action::View).await?;
     let shared = shared_edit(&mut tx, id, user.id).await?;
+    if o.registration == "pending" {
+        o.conflicts = crate::opportunities::registration::conflicts(&mut tx, o.customer_id, o.owner_id, Some(o.id)).await?;
+    }
     Ok(with_rights(o, user, shared))
 }
 
@@ -129,6 +134,7 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &OpportunityInput) -> Ap
     }
     let id = repo::insert(&mut tx, &v, &stage, owner, user.id, now).await?;
     repo::record_move(&mut tx, id, None, stage.id, user.id, now, None).await?;
+    crate::opportunities::registration::check_new(&mut tx, user, id, &v.name, v.customer_id, owner.0).await?;
     audit::record(
         &mut tx,
         AuditEntry::by(Some(user.id), &user.display_name, "create")
@@ -203,6 +209,7 @@ pub async fn move_stage(db: &Db, user: &CurrentUser, id: i64, version: i64, to: 
     if o.status != StageKind::Open.code() {
         return Err(AppError::validation("stage", "pipeline.closed"));
     }
+    crate::opportunities::registration::ensure_registered(&o)?;
     let all = repo::processes(&mut tx).await?;
     let process = pick_process(&all, Some(o.process_id))?;
     let from = process.stage(o.stage_id).cloned();
@@ -265,6 +272,7 @@ pub async fn close(db: &Db, user: &CurrentUser, id: i64, version: i64, won: bool
     if o.status != StageKind::Open.code() {
         return Err(AppError::validation("stage", "pipeline.closed"));
     }
+    crate::opportunities::registration::ensure_registered(&o)?;
     let all = repo::processes(&mut tx).await?;
     let process = pick_process(&all, Some(o.process_id))?;
     let kind = if won { StageKind::Won } else { StageKind::Lost };

@@ -284,6 +284,15 @@ pub struct Opportunity {
     pub created_at: i64,
     pub updated_at: i64,
     pub deleted_at: Option<i64>,
+    /// Registration (报备): `approved`, `pending` or `rejected`.
+    pub registration: String,
+    pub registration_note: Option<String>,
+    /// While pending: the opportunities it conflicts with.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub conflicts: Vec<Conflict>,
+    /// Whether the viewer may approve or reject the pending registration.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub can_approve: bool,
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub can_edit: bool,
     #[cfg_attr(feature = "ssr", sqlx(default))]
@@ -331,6 +340,18 @@ impl Opportunity {
     }
 }
 
+/// Another owner's open opportunity on the same or a name-matching customer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Conflict {
+    pub id: i64,
+    pub name: String,
+    pub customer_name: String,
+    pub owner_name: Option<String>,
+    pub stage_id: i64,
+    pub registration: String,
+}
+
 /// A card on the pipeline board.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
@@ -345,6 +366,8 @@ pub struct Card {
     pub owner_name: Option<String>,
     pub stage_entered_at: i64,
     pub version: i64,
+    /// `pending` while the registration waits for approval.
+    pub registration: String,
     /// Whole days since the card entered its stage (computed by the server).
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub days_in_stage: i64,
@@ -406,11 +429,24 @@ pub struct OppFilter {
     /// Closed (won or lost) on or after / on or before, in the user's time zone.
     pub closed_from: Option<String>,
     pub closed_to: Option<String>,
+    /// `pending`: registrations waiting for approval.
+    pub registration: Option<String>,
 }
 
 impl OppFilter {
-    const KEYS: [&'static str; 10] =
-        ["process", "stage", "status", "owner", "department", "currency", "close_from", "close_to", "closed_from", "closed_to"];
+    const KEYS: [&'static str; 11] = [
+        "process",
+        "stage",
+        "status",
+        "owner",
+        "department",
+        "currency",
+        "close_from",
+        "close_to",
+        "closed_from",
+        "closed_to",
+        "registration",
+    ];
 
     /// Reads the filter from URL query pairs; unknown or empty values are ignored.
     pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
@@ -427,6 +463,7 @@ impl OppFilter {
             close_to: text("close_to").filter(|d| is_iso_date(d)),
             closed_from: text("closed_from").filter(|d| is_iso_date(d)),
             closed_to: text("closed_to").filter(|d| is_iso_date(d)),
+            registration: text("registration").filter(|r| ["pending", "approved", "rejected"].contains(&r.as_str())),
         }
     }
 
@@ -443,6 +480,7 @@ impl OppFilter {
             self.close_to.clone(),
             self.closed_from.clone(),
             self.closed_to.clone(),
+            self.registration.clone(),
         ];
         Self::KEYS
             .iter()
@@ -584,6 +622,7 @@ mod tests {
             owner_name: None,
             stage_entered_at: 0,
             version: 1,
+            registration: "approved".into(),
             days_in_stage: 0,
         };
         let totals = column_totals(&[card(100_000, "CNY"), card(50_050, "CNY"), card(20_000, "USD")], 50);

@@ -288,6 +288,7 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/settings/processes", key: "nav.processes", icon: "🪜" });
     }
     if can(Entity::Opportunity, Action::Assign) {
+        items.push(NavItem { href: "/opportunities/list?registration=pending", key: "nav.registrations", icon: "🛎️" });
         items.push(NavItem { href: "/admin/settings/targets", key: "nav.targets", icon: "🎯" });
     }
     items.push(NavItem { href: "/account", key: "nav.account", icon: "⚙️" });
@@ -318,11 +319,13 @@ pub fn AppShell() -> impl IntoView {
     let side_view = items
         .into_iter()
         .map(|i| {
-            view! {
-                <A href=i.href attr:class="flex min-h-11 items-center gap-3 rounded-md px-3 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-blue-50 aria-[current=page]:font-semibold aria-[current=page]:text-blue-800">
-                    <span aria-hidden="true">{i.icon}</span>
-                    <span>{t.t(i.key)}</span>
-                </A>
+            let class = "flex min-h-11 items-center gap-3 rounded-md px-3 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-blue-50 aria-[current=page]:font-semibold aria-[current=page]:text-blue-800";
+            // Links with a query string are plain anchors (the router still handles the
+            // click): a router `<A>` with a query in its href broke hydration here.
+            if i.href.contains('?') {
+                view! { <a href=i.href class=class><span aria-hidden="true">{i.icon}</span><span>{t.t(i.key)}</span></a> }.into_any()
+            } else {
+                view! { <A href=i.href attr:class=class><span aria-hidden="true">{i.icon}</span><span>{t.t(i.key)}</span></A> }.into_any()
             }
         })
         .collect_view();

@@ -103,10 +103,12 @@ pub fn PipelinePage() -> impl IntoView {
     view! {
         <Title text=t.t("pipeline.title")/>
         <PageHeader title=t.t("pipeline.title")>
-            <A href=move || {
+            // A plain link: the router still handles the click, and a router `<A>` whose href
+            // carries a query string broke hydration outside a Suspense boundary.
+            <a href=move || {
                 let k = key.get();
                 OppFilter { process: k.process, owner: k.owner, department: k.department, status: Some("open".into()), close_from: k.close_from, close_to: k.close_to, ..Default::default() }.list_url()
-            } attr:class=BTN_SECONDARY>{t.t("opportunity.list_view")}</A>
+            } class=BTN_SECONDARY>{t.t("opportunity.list_view")}</a>
             <A href="/opportunities/new" attr:class=BTN_PRIMARY>{t.t("opportunity.new")}</A>
         </PageHeader>
         <form class="mb-3 grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-5" aria-label=t.t("pipeline.filters") on:submit=|ev| ev.prevent_default()>
@@ -470,6 +472,9 @@ fn CardView(
                 <div class="min-w-0 flex-1">
                     <A href=format!("/opportunities/{id}") attr:class="block truncate font-medium text-blue-800 underline" attr:draggable="false">{card.name.clone()}</A>
                     <p class="truncate text-sm text-slate-600">{card.customer_name.clone()}</p>
+                    {(card.registration == "pending").then(|| view! {
+                        <p class="mt-1 inline-block rounded bg-amber-100 px-1.5 text-xs font-medium text-amber-900" data-testid="card-pending">{t.t("registration.badge")}</p>
+                    })}
                     <p class="text-sm font-semibold" data-testid="card-amount">{money(card.amount, &card.currency)}</p>
                     <p class="text-xs text-slate-500">
                         {card.expected_close.clone().map(|d| t.t_args("pipeline.closes", &[("date", d)]))}

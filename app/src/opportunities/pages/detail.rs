@@ -99,6 +99,12 @@ fn Detail(
         _ => ("bg-blue-100 text-blue-800", t.t("opportunity.status.open")),
     };
     let label_for_history = label_of.clone();
+    let label_for_registration = {
+        let label_of = label_of.clone();
+        Callback::new(move |id: i64| label_of(id))
+    };
+    let pending = o.registration == "pending";
+    let registration = o.clone();
     view! {
         <Title text=o.name.clone()/>
         <PageHeader title=o.name.clone()>
@@ -111,6 +117,7 @@ fn Detail(
             <span class="font-semibold">{money(o.amount, &o.currency)}</span>
             {current.as_ref().map(|s| view! { <span class="text-sm text-slate-600">{t.t_args("pipeline.weighted_of", &[("amount", money(weighted(o.amount, s.probability), &o.currency)), ("p", s.probability.to_string())])}</span> })}
         </div>
+        <super::registration::RegistrationPanel o=registration stage_label=label_for_registration reload/>
         <ol class="mb-4 flex flex-wrap gap-1" aria-label=t.t("opportunity.stage_path") data-testid="stage-path">
             {stages.iter().filter(|s| s.kind() == StageKind::Open || s.id == o.stage_id).map(|s| {
                 let here = s.id == o.stage_id;
@@ -122,7 +129,7 @@ fn Detail(
                 }
             }).collect_view()}
         </ol>
-        {(o.can_edit && is_open).then(|| view! {
+        {(o.can_edit && is_open && !pending).then(|| view! {
             <div class="mb-4 flex flex-wrap gap-2">
                 <button type="button" class=BTN_PRIMARY on:click=move |_| closing.set(Some(true))>{t.t("opportunity.win")}</button>
                 <button type="button" class=BTN_SECONDARY on:click=move |_| closing.set(Some(false))>{t.t("opportunity.lose")}</button>

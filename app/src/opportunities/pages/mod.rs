@@ -4,6 +4,7 @@ mod board;
 mod detail;
 mod form;
 mod list;
+mod registration;
 mod settings;
 
 pub use board::PipelinePage;
