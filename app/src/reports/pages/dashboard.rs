@@ -119,6 +119,28 @@ fn Filters(d: Dashboard, go: Callback<DashFilter>) -> impl IntoView {
     }
 }
 
+/// A table's header row of translated column names.
+fn head(t: crate::platform::i18n::I18n, keys: &[&str]) -> impl IntoView {
+    let cells = keys.iter().map(|k| view! { <th class=TH scope="col">{t.t(k)}</th> }).collect_view();
+    view! { <thead><tr class="border-b bg-slate-50">{cells}</tr></thead> }
+}
+
+/// The columns every forecast row shows: won and open (both drilling down), weighted,
+/// forecast, target and attainment.
+fn figure_cells(m: &dyn Fn(i64) -> String, f: &Figures, won: String, open: String, testid: (&'static str, &'static str)) -> impl IntoView {
+    view! {
+        <td class=TD>{figure_link(m(f.won), won, testid.0)}</td>
+        <td class=TD>{figure_link(m(f.pipeline), open, testid.1)}</td>
+        <td class=TD>{m(f.weighted)}</td>
+        <td class=TD>{m(f.forecast())}</td>
+        <td class=TD>{f.target.map(m).unwrap_or_else(|| "—".into())}</td>
+        <td class=TD>{pct(f.attainment())}</td>
+    }
+}
+
+const FIGURE_COLUMNS: [&str; 6] =
+    ["dashboard.won", "dashboard.pipeline", "dashboard.weighted", "dashboard.forecast", "dashboard.target", "dashboard.attainment"];
+
 /// A figure that links to its opportunities.
 fn figure_link(text: String, href: String, testid: &'static str) -> impl IntoView {
     view! { <A href=href attr:class=LINK attr:data-testid=testid>{text}</A> }
@@ -223,12 +245,7 @@ fn Body(d: Dashboard) -> impl IntoView {
             view! {
                 <tr class="border-b border-slate-100" data-testid="forecast-row">
                     <th scope="row" class="px-2 py-2 text-left font-normal">{r.month.clone()}</th>
-                    <td class=TD>{figure_link(m(f.won), d.won_between(&r.month, &r.month).list_url(), "forecast-won-link")}</td>
-                    <td class=TD>{figure_link(m(f.pipeline), d.open_between(&r.month, &r.month).list_url(), "forecast-open-link")}</td>
-                    <td class=TD>{m(f.weighted)}</td>
-                    <td class=TD>{m(f.forecast())}</td>
-                    <td class=TD>{f.target.map(&m).unwrap_or_else(|| "—".into())}</td>
-                    <td class=TD>{pct(f.attainment())}</td>
+                    {figure_cells(&m, f, d.won_between(&r.month, &r.month).list_url(), d.open_between(&r.month, &r.month).list_url(), ("forecast-won-link", "forecast-open-link"))}
                 </tr>
             }
         })
@@ -246,12 +263,7 @@ fn Body(d: Dashboard) -> impl IntoView {
                 view! {
                     <tr class="border-b border-slate-100" data-testid=format!("{testid}-row")>
                         <th scope="row" class="px-2 py-2 text-left font-normal">{r.name.clone()}</th>
-                        <td class=TD>{figure_link(m(f.won), scoped(won_period.clone()).list_url(), "group-won")}</td>
-                        <td class=TD>{figure_link(m(f.pipeline), scoped(open_period.clone()).list_url(), "group-open")}</td>
-                        <td class=TD>{m(f.weighted)}</td>
-                        <td class=TD>{m(f.forecast())}</td>
-                        <td class=TD>{f.target.map(&m).unwrap_or_else(|| "—".into())}</td>
-                        <td class=TD>{pct(f.attainment())}</td>
+                        {figure_cells(&m, f, scoped(won_period.clone()).list_url(), scoped(open_period.clone()).list_url(), ("group-won", "group-open"))}
                     </tr>
                 }
             })
@@ -259,15 +271,7 @@ fn Body(d: Dashboard) -> impl IntoView {
         view! {
             <div class="overflow-x-auto">
                 <table class="w-full min-w-[40rem] text-left text-sm" data-testid=testid>
-                    <thead><tr class="border-b bg-slate-50">
-                        <th class=TH scope="col">{t.t(if person { "customer.owner" } else { "dashboard.team" })}</th>
-                        <th class=TH scope="col">{t.t("dashboard.won")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.pipeline")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.weighted")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.forecast")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.target")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.attainment")}</th>
-                    </tr></thead>
+                    {head(t, &[&[if person { "customer.owner" } else { "dashboard.team" }][..], &FIGURE_COLUMNS[..]].concat())}
                     <tbody>{body}</tbody>
                 </table>
             </div>
@@ -310,12 +314,7 @@ fn Body(d: Dashboard) -> impl IntoView {
                 <FunnelChart bars title=t.t("dashboard.funnel") desc=t.t("dashboard.funnel_desc") currency=d.currency.clone()/>
                 <div class="overflow-x-auto">
                     <table class="w-full text-left text-sm" data-testid="funnel-table">
-                        <thead><tr class="border-b bg-slate-50">
-                            <th class=TH scope="col">{t.t("opportunity.stage")}</th>
-                            <th class=TH scope="col">{t.t("dashboard.count")}</th>
-                            <th class=TH scope="col">{t.t("opportunity.amount")}</th>
-                            <th class=TH scope="col">{t.t("dashboard.weighted")}</th>
-                        </tr></thead>
+                        {head(t, &["opportunity.stage", "dashboard.count", "opportunity.amount", "dashboard.weighted"])}
                         <tbody>{funnel_rows}</tbody>
                     </table>
                 </div>
@@ -326,13 +325,7 @@ fn Body(d: Dashboard) -> impl IntoView {
             <p class="mb-2 text-sm text-slate-600">{t.t_args("dashboard.flow_hint", &[("period", period.clone())])}</p>
             <div class="overflow-x-auto">
                 <table class="w-full min-w-[32rem] text-left text-sm" data-testid="flow-table">
-                    <thead><tr class="border-b bg-slate-50">
-                        <th class=TH scope="col">{t.t("opportunity.stage")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.reached")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.to_next")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.avg_time")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.moves")}</th>
-                    </tr></thead>
+                    {head(t, &["opportunity.stage", "dashboard.reached", "dashboard.to_next", "dashboard.avg_time", "dashboard.moves"])}
                     <tbody>{flow_rows}</tbody>
                 </table>
             </div>
@@ -348,15 +341,7 @@ fn Body(d: Dashboard) -> impl IntoView {
             <ForecastChart bars=month_bars title=t.t("dashboard.forecast_title") desc=t.t("dashboard.forecast_desc")/>
             <div class="mt-3 overflow-x-auto">
                 <table class="w-full min-w-[40rem] text-left text-sm" data-testid="forecast-table">
-                    <thead><tr class="border-b bg-slate-50">
-                        <th class=TH scope="col">{t.t("dashboard.month")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.won")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.pipeline")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.weighted")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.forecast")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.target")}</th>
-                        <th class=TH scope="col">{t.t("dashboard.attainment")}</th>
-                    </tr></thead>
+                    {head(t, &[&["dashboard.month"][..], &FIGURE_COLUMNS[..]].concat())}
                     <tbody>{month_rows}</tbody>
                 </table>
             </div>
