@@ -7,7 +7,7 @@
 use anyhow::Context;
 use app::opportunities::types::{BoardQuery, Process, Stage, StageKind};
 use app::platform::authz::{authorize, Action, CurrentUser, Entity};
-use app::platform::db::{sql, Backend, Bind, Db, SqlBuilder, Tx};
+use app::platform::db::{sql, Backend, Db, Tx};
 use app::platform::time::{date_parts, now_ms};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -208,13 +208,6 @@ impl Generator {
     }
 }
 
-/// Appends a placeholder for a nullable integer (the builder has none of its own).
-fn bind_opt_i64(q: &mut SqlBuilder, v: Option<i64>) {
-    let n = q.binds().len() + 1;
-    q.push(&format!("${n}"));
-    *q = std::mem::take(q).arg(Bind::OptI64(v));
-}
-
 async fn insert_batch(tx: &mut Tx, rows: &[Planned], process_id: i64) -> anyhow::Result<usize> {
     let mut q =
         sql("INSERT INTO opportunities (id, name, customer_id, process_id, stage_id, status, amount, currency, expected_close, needs, \
@@ -226,9 +219,9 @@ async fn insert_batch(tx: &mut Tx, rows: &[Planned], process_id: i64) -> anyhow:
         q.bind_i64(process_id).push(", ").bind_i64(p.stage_id).push(", ").bind_text(p.status.code()).push(", ");
         q.bind_i64(p.amount).push(", 'CNY', ").bind_text(p.expected_close.clone()).push(", ");
         q.bind_opt_text(p.needs.clone()).push(", ").bind_opt_text(p.decision_makers.clone()).push(", ");
-        bind_opt_i64(&mut q, p.closed_at);
+        q.bind_opt_i64(p.closed_at);
         q.push(", ").bind_i64(p.entered).push(", ").bind_i64(p.owner).push(", ");
-        bind_opt_i64(&mut q, p.department_id);
+        q.bind_opt_i64(p.department_id);
         q.push(", 1, ").bind_i64(p.created).push(", ").bind_i64(p.owner).push(", ").bind_i64(p.entered).push(", ").bind_i64(p.owner);
         q.push(", ").bind_i64(p.furthest).push(")");
     }
@@ -241,9 +234,9 @@ async fn insert_batch(tx: &mut Tx, rows: &[Planned], process_id: i64) -> anyhow:
         for &(from, to, at, spent) in &p.moves {
             h.push(if n == 0 { "(" } else { ", (" });
             h.bind_i64(p.id).push(", ");
-            bind_opt_i64(&mut h, from);
+            h.bind_opt_i64(from);
             h.push(", ").bind_i64(to).push(", ").bind_i64(p.owner).push(", ").bind_i64(at).push(", ");
-            bind_opt_i64(&mut h, spent);
+            h.bind_opt_i64(spent);
             h.push(")");
             n += 1;
         }
@@ -383,9 +376,9 @@ async fn seed_targets(db: &Db, now: i64) -> anyhow::Result<usize> {
             // Yuan per month, in minor units: a person 300k–1.2M, a department 2M–8M.
             let amount = if is_user { rng.gen_range(300..=1_200) } else { rng.gen_range(2_000..=8_000) } * 1_000 * 100;
             q.push(if n == 0 { "(" } else { ", (" }).bind_text(month.clone()).push(", ");
-            bind_opt_i64(&mut q, is_user.then_some(who));
+            q.bind_opt_i64(is_user.then_some(who));
             q.push(", ");
-            bind_opt_i64(&mut q, (!is_user).then_some(who));
+            q.bind_opt_i64((!is_user).then_some(who));
             q.push(", 'CNY', ").bind_i64(amount).push(", ").bind_i64(now).push(")");
             n += 1;
         }

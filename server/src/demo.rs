@@ -417,11 +417,7 @@ pub async fn seed_bench(db: &Db, count: i64) -> anyhow::Result<()> {
                 .bind_text(trade)
                 .push(", ")
                 .bind_text(city);
-            q.push(", ").bind_text(phone).push(", ").bind_i64(owner).push(", ");
-            match dept {
-                Some(d) => q.bind_i64(d),
-                None => q.push("NULL"),
-            };
+            q.push(", ").bind_text(phone).push(", ").bind_i64(owner).push(", ").bind_opt_i64(dept);
             let at = now - (count - i) * 1000;
             q.push(", 1, ").bind_i64(at).push(", ").bind_i64(owner).push(", ").bind_i64(at).push(", ").bind_i64(owner);
             q.push(", ").bind_i64(at);

@@ -195,6 +195,9 @@ impl SqlBuilder {
     pub fn bind_opt_text(&mut self, v: Option<String>) -> &mut Self {
         self.placeholder(Bind::OptText(v))
     }
+    pub fn bind_opt_i64(&mut self, v: Option<i64>) -> &mut Self {
+        self.placeholder(Bind::OptI64(v))
+    }
 
     /// Adds a value for the next `$N` already written in the SQL text.
     pub fn arg(mut self, b: Bind) -> Self {
