@@ -8,6 +8,7 @@ pub mod admin;
 pub mod contacts;
 pub mod customers;
 pub mod dictionaries;
+pub mod leads;
 pub mod opportunities;
 pub mod platform;
 pub mod reports;
@@ -70,6 +71,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("customers/transfer") view=customers::pages::TransferPage/>
                 <Route path=path!("customers/:id") view=customers::pages::CustomerDetailPage/>
                 <Route path=path!("customers/:id/edit") view=customers::pages::EditCustomerPage/>
+                <Route path=path!("leads") view=leads::pages::LeadListPage/>
+                <Route path=path!("leads/new") view=leads::pages::NewLeadPage/>
+                <Route path=path!("leads/:id") view=leads::pages::LeadDetailPage/>
+                <Route path=path!("leads/:id/edit") view=leads::pages::EditLeadPage/>
                 <Route path=path!("opportunities") view=opportunities::pages::PipelinePage/>
                 <Route path=path!("opportunities/list") view=opportunities::pages::OpportunityListPage/>
                 <Route path=path!("opportunities/new") view=opportunities::pages::NewOpportunityPage/>
@@ -87,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/settings/value") view=customers::pages::ValueModelPage/>
                 <Route path=path!("admin/settings/targets") view=reports::pages::TargetsPage/>
                 <Route path=path!("admin/settings/processes") view=opportunities::pages::ProcessSettingsPage/>
+                <Route path=path!("admin/settings/leads") view=leads::pages::LeadSettingsPage/>
             </ParentRoute>
         </Routes>
         </Router>

@@ -55,6 +55,7 @@ pub fn router(config: Config, db: Db) -> Router {
         .route("/auth/logout", post(logout_submit))
         .route("/auth/locale", post(locale_submit))
         .route("/healthz", get(|| async { "ok" }))
+        .route(app::leads::web_form::PATH, get(web_form_page).post(web_form_submit))
         .route("/customers/export.csv", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Csv)))
         .route("/customers/export.xlsx", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Xlsx)))
         .route(
@@ -153,6 +154,7 @@ fn is_public(path: &str) -> bool {
         || path == "/auth/login"
         || path == "/auth/locale"
         || path == "/healthz"
+        || path == app::leads::web_form::PATH
         || path == "/favicon.ico"
         || path.starts_with("/pkg/")
 }
@@ -305,6 +307,50 @@ async fn locale_submit(State(state): State<AppState>, req: Request) -> Response 
     let cookie = format!("crm_lang={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
     res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("valid cookie"));
     res
+}
+
+/// The public form's language: the `lang` it carries, else the browser's.
+fn web_form_locale(lang: Option<&str>, headers: &HeaderMap) -> Locale {
+    lang.and_then(Locale::from_tag)
+        .unwrap_or_else(|| Locale::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("")))
+}
+
+fn html_page(page: app::leads::web_form::Page) -> Response {
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page.html).into_response()
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The public lead form (no sign-in), with a fresh signed time token.
+async fn web_form_page(State(state): State<AppState>, req: Request) -> Response {
+    use app::leads::web_form;
+    let lang = axum::extract::Query::<LangQuery>::try_from_uri(req.uri()).ok().and_then(|q| q.0.lang);
+    let locale = web_form_locale(lang.as_deref(), req.headers());
+    match web_form::secret(&state.db).await {
+        Ok(key) => {
+            let token = web_form::issue_token(&key, app::platform::time::now_ms());
+            html_page(web_form::Page { status: 200, html: web_form::render(locale, &Default::default(), &[], &token) })
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, "web form unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable").into_response()
+        }
+    }
+}
+
+async fn web_form_submit(State(state): State<AppState>, req: Request) -> Response {
+    use app::leads::web_form;
+    let ip = req.extensions().get::<RequestMeta>().map(|m| m.ip.clone()).unwrap_or_default();
+    let headers = req.headers().clone();
+    let Ok(Form(form)) = Form::<app::leads::types::WebLeadForm>::from_request(req, &state).await else {
+        return (StatusCode::BAD_REQUEST, "invalid form").into_response();
+    };
+    let locale = web_form_locale(Some(form.lang.as_str()), &headers);
+    html_page(web_form::handle(&state.db, &form, &ip, app::platform::time::now_ms(), locale).await)
 }
 
 /// The customer list as CSV or XLSX, with the list page's filters and the user's data scope.

@@ -126,7 +126,7 @@ pub struct AuditPage {
 }
 
 /// The actions the audit log records, for the filter.
-pub const AUDIT_ACTIONS: [&str; 30] = [
+pub const AUDIT_ACTIONS: [&str; 31] = [
     "login",
     "logout",
     "login_failed",
@@ -157,6 +157,7 @@ pub const AUDIT_ACTIONS: [&str; 30] = [
     "register",
     "approve",
     "reject",
+    "convert",
 ];
 
 #[cfg(test)]

@@ -37,23 +37,30 @@ async fn check_reports_to(tx: &mut Tx, customer_id: i64, contact_id: Option<i64>
 
 #[tracing::instrument(skip(db, user, input), fields(user = user.id))]
 pub async fn create_contact(db: &Db, user: &CurrentUser, customer_id: i64, input: &ContactInput) -> AppResult<i64> {
-    let valid = input.validate().map_err(AppError::Validation)?;
+    input.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
-    let customer = customer_in_scope(&mut tx, user, customer_id, Action::Edit).await?;
-    check_reports_to(&mut tx, customer_id, None, &valid).await?;
-    let id = repo::insert(&mut tx, customer_id, &valid, user.id, now_ms()).await?;
+    let id = create_contact_in(&mut tx, user, customer_id, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create_contact`] inside the caller's transaction (lead conversion).
+pub(crate) async fn create_contact_in(tx: &mut Tx, user: &CurrentUser, customer_id: i64, input: &ContactInput) -> AppResult<i64> {
+    let valid = input.validate().map_err(AppError::Validation)?;
+    let customer = customer_in_scope(tx, user, customer_id, Action::Edit).await?;
+    check_reports_to(tx, customer_id, None, &valid).await?;
+    let id = repo::insert(tx, customer_id, &valid, user.id, now_ms()).await?;
     if valid.is_primary {
-        repo::clear_primary(&mut tx, customer_id, id).await?;
+        repo::clear_primary(tx, customer_id, id).await?;
     }
     audit::record(
-        &mut tx,
+        tx,
         AuditEntry::by(Some(user.id), &user.display_name, "create")
             .on("contact", id)
             .summary(format!("{} · {}", valid.name, customer.name))
             .after(&valid),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -200,18 +200,26 @@ pub(crate) async fn resolve_owner_of(
 #[tracing::instrument(skip(db, user, input), fields(user = user.id))]
 pub async fn create_customer(db: &Db, user: &CurrentUser, input: &CustomerInput) -> AppResult<i64> {
     authorize(user, Entity::Customer, Action::Create)?;
-    let valid = input.validate().map_err(AppError::Validation)?;
+    input.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
-    check_lists(&mut tx, &valid, None).await?;
-    let owner = resolve_owner_of(&mut tx, user, Entity::Customer, input.owner_id, None).await?;
+    let id = create_customer_in(&mut tx, user, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create_customer`] inside the caller's transaction (lead conversion).
+pub(crate) async fn create_customer_in(tx: &mut crate::platform::db::Tx, user: &CurrentUser, input: &CustomerInput) -> AppResult<i64> {
+    authorize(user, Entity::Customer, Action::Create)?;
+    let valid = input.validate().map_err(AppError::Validation)?;
+    check_lists(tx, &valid, None).await?;
+    let owner = resolve_owner_of(tx, user, Entity::Customer, input.owner_id, None).await?;
     let now = now_ms();
-    let id = repo::insert(&mut tx, &valid, &owner, user.id, now).await?;
+    let id = repo::insert(tx, &valid, &owner, user.id, now).await?;
     audit::record(
-        &mut tx,
+        tx,
         AuditEntry::by(Some(user.id), &user.display_name, "create").on("customer", id).summary(valid.name.clone()).after(&valid),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -102,11 +102,20 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Opportunity>
 #[tracing::instrument(skip(db, user, input), fields(user = user.id))]
 pub async fn create(db: &Db, user: &CurrentUser, input: &OpportunityInput) -> AppResult<i64> {
     authorize(user, Entity::Opportunity, Action::Create)?;
-    let v = input.validate().map_err(AppError::Validation)?;
+    input.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
-    let customer = customer_in_scope(&mut tx, user, v.customer_id, Action::View).await?;
-    check_contact(&mut tx, v.contact_id, v.customer_id).await?;
-    let all = repo::processes(&mut tx).await?;
+    let id = create_in(&mut tx, user, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction (lead conversion).
+pub(crate) async fn create_in(tx: &mut Tx, user: &CurrentUser, input: &OpportunityInput) -> AppResult<i64> {
+    authorize(user, Entity::Opportunity, Action::Create)?;
+    let v = input.validate().map_err(AppError::Validation)?;
+    let customer = customer_in_scope(tx, user, v.customer_id, Action::View).await?;
+    check_contact(tx, v.contact_id, v.customer_id).await?;
+    let all = repo::processes(tx).await?;
     let process = pick_process(&all, v.process_id)?;
     let stage = match v.stage_id {
         Some(s) => process.stage(s).cloned().ok_or_else(|| AppError::validation("stage_id", "validation.invalid_choice"))?,
@@ -115,7 +124,7 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &OpportunityInput) -> Ap
     if stage.kind() != StageKind::Open {
         return Err(AppError::validation("stage_id", "validation.invalid_choice"));
     }
-    let owner = resolve_owner(&mut tx, user, v.owner_id, None).await?;
+    let owner = resolve_owner(tx, user, v.owner_id, None).await?;
     let now = now_ms();
     // The gate of the starting stage applies too (a draft of what would be saved).
     let draft = Opportunity {
@@ -128,22 +137,21 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &OpportunityInput) -> Ap
         competitors: v.competitors.clone(),
         ..Default::default()
     };
-    let blocked = gate(&mut tx, &draft, &stage).await?;
+    let blocked = gate(tx, &draft, &stage).await?;
     if !blocked.is_empty() {
         return Err(AppError::Validation(blocked));
     }
-    let id = repo::insert(&mut tx, &v, &stage, owner, user.id, now).await?;
-    repo::record_move(&mut tx, id, None, stage.id, user.id, now, None).await?;
-    crate::opportunities::registration::check_new(&mut tx, user, id, &v.name, v.customer_id, owner.0).await?;
+    let id = repo::insert(tx, &v, &stage, owner, user.id, now).await?;
+    repo::record_move(tx, id, None, stage.id, user.id, now, None).await?;
+    crate::opportunities::registration::check_new(tx, user, id, &v.name, v.customer_id, owner.0).await?;
     audit::record(
-        &mut tx,
+        tx,
         AuditEntry::by(Some(user.id), &user.display_name, "create")
             .on("opportunity", id)
             .summary(format!("{} · {}", v.name, customer.name))
             .after(input),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

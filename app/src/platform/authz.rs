@@ -15,6 +15,7 @@ pub enum Entity {
     AuditLog,
     Setting,
     Opportunity,
+    Lead,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -39,8 +40,16 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 7] =
-        [Entity::Customer, Entity::Opportunity, Entity::User, Entity::Department, Entity::Role, Entity::AuditLog, Entity::Setting];
+    pub const ALL: [Entity; 8] = [
+        Entity::Customer,
+        Entity::Lead,
+        Entity::Opportunity,
+        Entity::User,
+        Entity::Department,
+        Entity::Role,
+        Entity::AuditLog,
+        Entity::Setting,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             Entity::Customer => "customer",
@@ -50,6 +59,7 @@ impl Entity {
             Entity::AuditLog => "audit_log",
             Entity::Setting => "setting",
             Entity::Opportunity => "opportunity",
+            Entity::Lead => "lead",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

@@ -242,6 +242,9 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Customer, Action::View) {
         items.push(NavItem { href: "/customers", key: "nav.customers", icon: "👥" });
     }
+    if can(Entity::Lead, Action::View) {
+        items.push(NavItem { href: "/leads", key: "nav.leads", icon: "🎯" });
+    }
     if can(Entity::Opportunity, Action::View) {
         items.push(NavItem { href: "/dashboard", key: "nav.dashboard", icon: "📈" });
     }
@@ -287,6 +290,9 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/settings/value", key: "nav.value_model", icon: "📈" });
         items.push(NavItem { href: "/admin/settings/processes", key: "nav.processes", icon: "🪜" });
     }
+    if can(Entity::Setting, Action::Edit) {
+        items.push(NavItem { href: "/admin/settings/leads", key: "nav.lead_settings", icon: "🧭" });
+    }
     if can(Entity::Opportunity, Action::Assign) {
         items.push(NavItem { href: "/opportunities/list?registration=pending", key: "nav.registrations", icon: "🛎️" });
         items.push(NavItem { href: "/admin/settings/targets", key: "nav.targets", icon: "🎯" });
@@ -302,11 +308,11 @@ pub fn AppShell() -> impl IntoView {
     let session = use_session();
     let me = session.me.clone();
     let items = nav_items();
-    // Phones get the four most used destinations; the rest stay reachable from Account.
+    // Phones get the most used destinations; the rest stay reachable from Account.
     let bottom_view = items
         .clone()
         .into_iter()
-        .filter(|i| matches!(i.href, "/customers" | "/opportunities" | "/customers/new" | "/admin/users" | "/account"))
+        .filter(|i| matches!(i.href, "/customers" | "/leads" | "/opportunities" | "/customers/new" | "/admin/users" | "/account"))
         .map(|i| {
             view! {
                 <A href=i.href attr:class="flex min-h-14 flex-1 flex-col items-center justify-center gap-0.5 text-xs text-slate-700 aria-[current=page]:text-blue-800 aria-[current=page]:font-semibold">
