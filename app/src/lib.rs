@@ -72,6 +72,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("customers/:id") view=customers::pages::CustomerDetailPage/>
                 <Route path=path!("customers/:id/edit") view=customers::pages::EditCustomerPage/>
                 <Route path=path!("leads") view=leads::pages::LeadListPage/>
+                <Route path=path!("leads/import") view=customers::pages::LeadImportStartPage/>
+                <Route path=path!("leads/import/:id") view=customers::pages::ImportJobPage/>
                 <Route path=path!("leads/new") view=leads::pages::NewLeadPage/>
                 <Route path=path!("leads/:id") view=leads::pages::LeadDetailPage/>
                 <Route path=path!("leads/:id/edit") view=leads::pages::EditLeadPage/>

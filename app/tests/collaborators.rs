@@ -12,6 +12,7 @@ use app::customers::ownership::{self, Selection};
 use app::customers::service as customers;
 use app::customers::types::{CustomerInput, ShareAccess};
 use app::platform::audit::{verify_chain, ChainStatus};
+use app::platform::authz::Entity;
 use app::platform::db::sql;
 use app::platform::error::AppError;
 use common::*;
@@ -29,9 +30,12 @@ async fn collaborators_see_or_edit_what_is_shared_with_them_and_nothing_more() {
         assert!(!visible_ids(&customers::list_customers(&db, &o.carol, &Default::default()).await.unwrap()).contains(&c));
         assert_eq!(customers::get_customer(&db, &o.carol, c).await.unwrap_err(), AppError::NotFound);
         // bob (same team, own scope) may not share alice's customer; alice may.
-        assert_eq!(collaborators::add(&db, &o.bob, c, o.carol.id, ShareAccess::View).await.unwrap_err(), AppError::NotFound);
-        collaborators::add(&db, &o.alice, c, o.carol.id, ShareAccess::View).await.unwrap();
-        let err = collaborators::add(&db, &o.alice, c, o.alice.id, ShareAccess::View).await.unwrap_err();
+        assert_eq!(
+            collaborators::add(&db, &o.bob, Entity::Customer, c, o.carol.id, ShareAccess::View).await.unwrap_err(),
+            AppError::NotFound
+        );
+        collaborators::add(&db, &o.alice, Entity::Customer, c, o.carol.id, ShareAccess::View).await.unwrap();
+        let err = collaborators::add(&db, &o.alice, Entity::Customer, c, o.alice.id, ShareAccess::View).await.unwrap_err();
         assert_eq!(err.field("collaborator").as_deref(), Some("share.is_owner"));
 
         // View access: listed, opened, contacts and timeline readable; no edit, no follow-ups.
@@ -44,11 +48,11 @@ async fn collaborators_see_or_edit_what_is_shared_with_them_and_nothing_more() {
         assert!(activities::log_activity(&db, &o.carol, c, &call, 480).await.is_err());
         let input = CustomerInput { notes: "carol".into(), ..seen.to_input() };
         assert_eq!(customers::update_customer(&db, &o.carol, c, seen.version, &input).await.unwrap_err(), AppError::NotFound);
-        let list = collaborators::list(&db, &o.carol, c).await.unwrap();
+        let list = collaborators::list(&db, &o.carol, Entity::Customer, c).await.unwrap();
         assert_eq!((list.rows.len(), list.can_manage), (1, false));
 
         // Edit access: carol edits and logs follow-ups, but still may not delete, release or reassign.
-        collaborators::add(&db, &o.alice, c, o.carol.id, ShareAccess::Edit).await.unwrap();
+        collaborators::add(&db, &o.alice, Entity::Customer, c, o.carol.id, ShareAccess::Edit).await.unwrap();
         activities::log_activity(&db, &o.carol, c, &call, 480).await.unwrap();
         assert_eq!(activities::timeline(&db, &o.carol, c, None, None).await.unwrap().items.len(), 1);
         let seen = customers::get_customer(&db, &o.carol, c).await.unwrap();
@@ -60,7 +64,7 @@ async fn collaborators_see_or_edit_what_is_shared_with_them_and_nothing_more() {
         assert!(ownership::transfer_customers(&db, &o.carol, &Selection::Ids(vec![c]), o.carol.id, "给我").await.is_err());
 
         // Taking herself off ends it; the audit log has every step and its chain is intact.
-        collaborators::remove(&db, &o.carol, c, o.carol.id).await.unwrap();
+        collaborators::remove(&db, &o.carol, Entity::Customer, c, o.carol.id).await.unwrap();
         assert_eq!(customers::get_customer(&db, &o.carol, c).await.unwrap_err(), AppError::NotFound);
         let mut tx = db.read().await.unwrap();
         let shares = sql("SELECT COUNT(*) FROM audit_log WHERE entity = 'customer' AND entity_id = $1 AND action IN ('share', 'unshare')")
@@ -79,11 +83,11 @@ async fn owner_changes_pool_and_merge_keep_the_collaborator_list_sound() {
     on_both_databases(|db| async move {
         let o = org(&db).await;
         let c = customer(&db, &o.alice, "上海浦江精密机械股份有限公司", None).await;
-        collaborators::add(&db, &o.alice, c, o.bob.id, ShareAccess::Edit).await.unwrap();
-        collaborators::add(&db, &o.alice, c, o.carol.id, ShareAccess::View).await.unwrap();
+        collaborators::add(&db, &o.alice, Entity::Customer, c, o.bob.id, ShareAccess::Edit).await.unwrap();
+        collaborators::add(&db, &o.alice, Entity::Customer, c, o.carol.id, ShareAccess::View).await.unwrap();
         // Reassigning to a collaborator makes them the owner, not both.
         ownership::transfer_customers(&db, &o.manager, &Selection::Ids(vec![c]), o.bob.id, "分工调整").await.unwrap();
-        let rows = collaborators::list(&db, &o.bob, c).await.unwrap();
+        let rows = collaborators::list(&db, &o.bob, Entity::Customer, c).await.unwrap();
         assert!(rows.can_manage);
         assert_eq!(rows.rows.iter().map(|r| r.user_id).collect::<Vec<_>>(), vec![o.carol.id]);
 
@@ -121,7 +125,7 @@ async fn related_links_stop_the_flag_and_show_on_both_pages() {
         let from_branch = merge::related_customers(&db, &o.alice, branch).await.unwrap();
         assert_eq!((from_hq[0].id, from_branch[0].id), (Some(branch), Some(hq)));
         // A viewer who can open one side but not the other sees only the other's name.
-        collaborators::add(&db, &o.alice, hq, o.carol.id, ShareAccess::View).await.unwrap();
+        collaborators::add(&db, &o.alice, Entity::Customer, hq, o.carol.id, ShareAccess::View).await.unwrap();
         let seen = merge::related_customers(&db, &o.carol, hq).await.unwrap();
         assert_eq!((seen[0].id, seen[0].name.as_str()), (None, "天度科技有限公司"));
         // Unlinking keeps them apart as "not duplicates".
@@ -150,6 +154,66 @@ async fn the_same_address_finds_a_misspelt_name() {
         let mut neighbour = customer_input("中兴通讯股份有限公司");
         neighbour.address = "建国路88号".into();
         assert!(customers::check_duplicates(&db, &o.alice, &neighbour, None).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_opportunity_project_team_sees_and_edits_it_even_when_private() {
+    use app::opportunities::service as opps;
+    use app::opportunities::types::OpportunityInput;
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let c = customer(&db, &o.alice, "北京天度网络科技有限公司", None).await;
+        let input = OpportunityInput {
+            name: "保密项目".into(),
+            customer_id: Some(c),
+            currency: "CNY".into(),
+            is_private: true,
+            ..Default::default()
+        };
+        let id = opps::create(&db, &o.alice, &input).await.unwrap();
+        assert_eq!(opps::get(&db, &o.carol, id).await.unwrap_err(), AppError::NotFound);
+        // Only the owner or a manager who reaches it manages the team; the manager cannot
+        // even see a private opportunity.
+        assert_eq!(
+            collaborators::add(&db, &o.manager, Entity::Opportunity, id, o.carol.id, ShareAccess::View).await.unwrap_err(),
+            AppError::NotFound
+        );
+        collaborators::add(&db, &o.alice, Entity::Opportunity, id, o.carol.id, ShareAccess::View).await.unwrap();
+        let seen = opps::get(&db, &o.carol, id).await.unwrap();
+        assert!(!seen.can_edit);
+        let team = collaborators::list(&db, &o.carol, Entity::Opportunity, id).await.unwrap();
+        assert_eq!((team.rows.len(), team.can_manage), (1, false));
+        assert_eq!(opps::update(&db, &o.carol, id, seen.version, &input).await.unwrap_err(), AppError::NotFound);
+        collaborators::add(&db, &o.alice, Entity::Opportunity, id, o.carol.id, ShareAccess::Edit).await.unwrap();
+        let seen = opps::get(&db, &o.carol, id).await.unwrap();
+        assert!(seen.can_edit);
+        let saved =
+            opps::update(&db, &o.carol, id, seen.version, &OpportunityInput { needs: "三十个账号".into(), ..input.clone() }).await.unwrap();
+        assert_eq!(saved.needs.as_deref(), Some("三十个账号"));
+        // A customer's team is separate: Carol still cannot see the customer.
+        assert_eq!(collaborators::list(&db, &o.carol, Entity::Customer, c).await.unwrap_err(), AppError::NotFound);
+        // Handing the deal to a team member takes them off the team.
+        let mgr = opps::get(&db, &o.admin, id).await.unwrap();
+        opps::update(
+            &db,
+            &o.admin,
+            id,
+            mgr.version,
+            &OpportunityInput { owner_id: Some(o.carol.id), needs: "三十个账号".into(), ..input.clone() },
+        )
+        .await
+        .unwrap();
+        assert!(collaborators::list(&db, &o.carol, Entity::Opportunity, id).await.unwrap().rows.is_empty());
+        // Carol leaves nothing behind to remove; Alice is no longer the owner and may not manage the team.
+        assert_eq!(
+            collaborators::add(&db, &o.alice, Entity::Opportunity, id, o.bob.id, ShareAccess::View).await.unwrap_err(),
+            AppError::NotFound
+        );
+        let mut tx = db.read().await.unwrap();
+        let n = sql("SELECT COUNT(*) FROM audit_log WHERE entity = 'opportunity' AND action = 'share'").fetch_i64(&mut tx).await.unwrap();
+        assert_eq!(n, 2);
     })
     .await;
 }

@@ -281,3 +281,65 @@ async fn conversion_checks_duplicates_and_creates_everything_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn leads_import_through_the_customers_importer() {
+    use app::customers::import;
+    use app::customers::import_types::DupMode;
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        territories::save(
+            &db,
+            &o.admin,
+            &TerritoryInput { name: "华北".into(), regions: "北京".into(), members: vec![o.carol.id], ..Default::default() },
+        )
+        .await
+        .unwrap();
+        leads::create(&db, &o.alice, &LeadInput { mobile: "13900000001".into(), ..lead("已有线索") }).await.unwrap();
+        let csv = "姓名,公司,手机,邮箱,地区,负责人\n\
+                   周一,一号公司,13900000011,,北京,\n\
+                   吴二,二号公司,,not-mail,上海,\n\
+                   郑三,三号公司,13900000001,,上海,\n\
+                   王四,四号公司,13900000044,,重庆,bob\n\
+                   王四重复,四号公司,13900000044,,重庆,\n\
+                   冯五,五号公司,,feng@example.cn,重庆,nobody\n";
+        // A salesperson's lead import is theirs alone; the service agent may not import leads.
+        assert_eq!(import::upload_as(&db, &o.agent, "lead", "线索.csv", csv.as_bytes()).await.unwrap_err(), AppError::Forbidden);
+        let id = import::upload_as(&db, &o.manager, "lead", "线索.csv", csv.as_bytes()).await.unwrap();
+        assert_eq!(import::get_job(&db, &o.alice, id).await.unwrap_err(), AppError::NotFound);
+        let job = import::get_job(&db, &o.manager, id).await.unwrap();
+        assert_eq!(job.entity, "lead");
+        // Headings in Chinese map to the lead fields.
+        for (field, col) in [("name", 0), ("company", 1), ("mobile", 2), ("email", 3), ("region", 4), ("owner", 5)] {
+            assert_eq!(job.suggested.column(field), Some(col), "{field}");
+        }
+        let report = import::check(&db, &o.manager, id, &job.suggested).await.unwrap();
+        assert_eq!((report.total, report.create, report.skip, report.invalid), (6, 2, 2, 2));
+        let issues: Vec<String> = report.issues.iter().map(|i| format!("{}:{}:{}", i.row, i.field, i.code)).collect();
+        assert_eq!(issues, ["3:email:validation.email", "7:owner:import.unknown_user"]);
+        assert_eq!(report.duplicates.iter().map(|d| (d.row, d.existing.as_str())).collect::<Vec<_>>(), [(4, "已有线索"), (6, "王四")]);
+        assert_eq!(count(&db, "leads").await, 1, "a check writes nothing");
+
+        let mut plan = job.suggested.clone();
+        plan.mode = DupMode::Skip;
+        import::start(&db, &o.manager, id, plan).await.unwrap();
+        let done = loop {
+            let p = import::progress(&db, &o.manager, id).await.unwrap();
+            if p.status != "running" {
+                break p;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        assert_eq!(done.status, "done", "{done:?}");
+        // 北京 goes to the territory, the named owner is kept; all came in by import.
+        let rows = leads::list(&db, &o.admin, &LeadFilter::default(), None).await.unwrap().rows;
+        let owner = |name: &str| rows.iter().find(|r| r.name == name).map(|r| (r.owner_id, r.channel.clone()));
+        assert_eq!(owner("周一"), Some((Some(o.carol.id), "import".into())));
+        assert_eq!(owner("王四"), Some((Some(o.bob.id), "import".into())));
+        assert_eq!(count(&db, "leads").await, 3);
+        let mut tx = db.read().await.unwrap();
+        let n = sql("SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND entity = 'lead'").fetch_i64(&mut tx).await.unwrap();
+        assert_eq!(n, 1);
+    })
+    .await;
+}

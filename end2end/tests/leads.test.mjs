@@ -118,3 +118,33 @@ test('on a desktop a salesperson converts a lead into customer, contact and oppo
   await page.getByText('周志明').first().waitFor();
   await page.getByText(opportunity).first().waitFor();
 });
+
+test('on a phone a salesperson imports a lead list; each lead goes to its territory', async () => {
+  const page = await newPage(env, PHONE);
+  await signIn(page, 'lina');
+  await openLeads(page);
+  await page.getByTestId('import-leads').click();
+  await page.waitForURL(/\/leads\/import$/);
+  await hydrated(page);
+  const csv = ['姓名,公司,手机,地区', '蒋涛,宁波海曙贸易有限公司,13811112222,浙江', '韩梅,天津滨海化工有限公司,13822223333,天津', '无效,,,'].join('\n');
+  await page.getByLabel('文件').setInputFiles({ name: '展会线索.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + csv) });
+  await page.getByRole('button', { name: '上传并预览' }).click();
+  await page.waitForURL(/\/leads\/import\/\d+$/);
+  await hydrated(page);
+  await page.getByTestId('import-preview').getByText('宁波海曙贸易有限公司').waitFor();
+  await page.getByRole('button', { name: '检查' }).click();
+  const issue = page.getByTestId('import-report').getByTestId('import-issue');
+  await issue.first().waitFor();
+  assert.equal(await issue.count(), 1);
+  await page.getByRole('button', { name: '开始导入' }).click();
+  const done = page.getByTestId('import-report').filter({ hasText: '导入完成' });
+  await done.waitFor();
+  assert.deepEqual((await done.locator('dd').allInnerTexts()).map(Number), [3, 2, 0, 1], 'rows, new, skipped, errors');
+  await page.getByRole('link', { name: '查看线索列表' }).click();
+  await page.waitForURL(/\/leads$/);
+  await page.getByTestId('lead-count').waitFor();
+  // 浙江 is 华东, 李娜's territory; 天津 went to 王芳 in 华北.
+  await row(page, '蒋涛').waitFor();
+  assert.equal(await row(page, '韩梅').count(), 0);
+  assert.deepEqual(page.errors, []);
+});

@@ -207,3 +207,38 @@ test('registration: a deal on a customer another salesperson works waits for the
   assert.deepEqual(sales.errors, []);
   assert.deepEqual(manager.errors, []);
 });
+
+test('a manager hands a deal to another salesperson and keeps the previous owner on its project team', async () => {
+  const page = await newPage(env, DESKTOP);
+  await signIn(page, 'zhangwei');
+  await page.goto('/opportunities/list');
+  await hydrated(page);
+  await page.getByRole('link', { name: '数据中台咨询' }).first().click();
+  await page.waitForURL(/\/opportunities\/\d+$/);
+  const url = page.url();
+  await hydrated(page);
+  await page.getByRole('link', { name: '编辑' }).click();
+  await page.waitForURL(/\/edit$/);
+  await hydrated(page);
+  await page.locator('#owner_id').selectOption({ label: '王芳' });
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForURL(/\/opportunities\/\d+$/);
+  await page.getByText('王芳').first().waitFor();
+
+  const team = page.getByTestId('collaborators');
+  await team.getByRole('heading', { name: '项目团队' }).waitFor();
+  await team.getByLabel('同事').selectOption({ label: '李娜' });
+  await team.getByLabel('权限').selectOption({ label: '可编辑' });
+  await team.getByRole('button', { name: '添加协作人' }).click();
+  await team.getByTestId('collaborator-list').getByRole('listitem').filter({ hasText: '李娜' }).getByText('可编辑').waitFor();
+
+  // 李娜 no longer owns the deal but still works on it, and may edit it.
+  const lina = await newPage(env, DESKTOP);
+  await signIn(lina, 'lina');
+  await lina.goto(url);
+  await hydrated(lina);
+  await lina.getByRole('link', { name: '编辑' }).waitFor();
+  await lina.getByTestId('collaborators').getByRole('button', { name: '退出协作: 李娜' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(lina.errors, []);
+});

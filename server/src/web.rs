@@ -65,7 +65,13 @@ pub fn router(config: Config, db: Db) -> Router {
         .route("/attachments/{id}", get(attachment_download))
         .route(
             "/import/customers",
-            post(import_upload).layer(axum::extract::DefaultBodyLimit::max(app::customers::import::MAX_FILE_BYTES + 64 * 1024)),
+            post(|s: State<AppState>, r: Request| import_upload(s, r, "customer"))
+                .layer(axum::extract::DefaultBodyLimit::max(app::customers::import::MAX_FILE_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/import/leads",
+            post(|s: State<AppState>, r: Request| import_upload(s, r, "lead"))
+                .layer(axum::extract::DefaultBodyLimit::max(app::customers::import::MAX_FILE_BYTES + 64 * 1024)),
         )
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
             let options = leptos_options.clone();
@@ -387,13 +393,14 @@ async fn export_customers(State(state): State<AppState>, req: Request, format: E
     }
 }
 
-/// Receives an import file from a plain HTML form (works before hydration) and sends
-/// the user on to the mapping page, or back with the reason it was refused.
-async fn import_upload(State(state): State<AppState>, req: Request) -> Response {
+/// Receives the file of a customer or lead import from a plain HTML form (works before
+/// hydration) and sends the user on to the mapping page, or back with the reason it was refused.
+async fn import_upload(State(state): State<AppState>, req: Request, entity: &'static str) -> Response {
     let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let back = |code: &str| Redirect::to(&format!("/customers/import?error={code}")).into_response();
+    let start = app::customers::import_types::entity_home(entity).1;
+    let back = |code: &str| Redirect::to(&format!("{start}?error={code}")).into_response();
     let Ok(mut form) = axum::extract::Multipart::from_request(req, &state).await else {
         return back("import.unreadable");
     };
@@ -405,8 +412,8 @@ async fn import_upload(State(state): State<AppState>, req: Request) -> Response 
         let Ok(bytes) = field.bytes().await else {
             return back("import.too_large");
         };
-        return match app::customers::import::upload(&state.db, &user, &name, &bytes).await {
-            Ok(id) => Redirect::to(&format!("/customers/import/{id}")).into_response(),
+        return match app::customers::import::upload_as(&state.db, &user, entity, &name, &bytes).await {
+            Ok(id) => Redirect::to(&format!("{start}/{id}")).into_response(),
             Err(e) => back(&e.field("file").unwrap_or_else(|| e.message_key().to_string())),
         };
     }

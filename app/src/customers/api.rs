@@ -174,24 +174,31 @@ pub async fn related_customers(id: i64) -> Result<Vec<RelatedCustomer>, AppError
     crate::customers::merge::related_customers(&db()?, &current_user()?, id).await
 }
 
+/// The entity of a record with collaborators (`customer` or `opportunity`).
+#[cfg(feature = "ssr")]
+fn shared_entity(code: &str) -> Result<crate::platform::authz::Entity, AppError> {
+    crate::platform::authz::Entity::from_code(code).filter(|e| e.collaborators().is_some()).ok_or(AppError::NotFound)
+}
+
+/// Collaborators of a customer, or the project team of an opportunity.
 #[server(input = GetUrl)]
-pub async fn customer_collaborators(id: i64) -> Result<Collaborators, AppError> {
+pub async fn record_collaborators(entity: String, id: i64) -> Result<Collaborators, AppError> {
     use crate::platform::request::{current_user, db};
-    crate::customers::collaborators::list(&db()?, &current_user()?, id).await
+    crate::customers::collaborators::list(&db()?, &current_user()?, shared_entity(&entity)?, id).await
 }
 
 /// Adds a collaborator, or changes their access (`view` or `edit`).
 #[server(input = Json)]
-pub async fn add_collaborator(id: i64, user_id: i64, access: String) -> Result<(), AppError> {
+pub async fn add_collaborator(entity: String, id: i64, user_id: i64, access: String) -> Result<(), AppError> {
     use crate::platform::request::{current_user, db};
     let access = ShareAccess::from_code(&access).ok_or_else(|| AppError::validation("access", "validation.invalid_choice"))?;
-    crate::customers::collaborators::add(&db()?, &current_user()?, id, user_id, access).await
+    crate::customers::collaborators::add(&db()?, &current_user()?, shared_entity(&entity)?, id, user_id, access).await
 }
 
 #[server(input = Json)]
-pub async fn remove_collaborator(id: i64, user_id: i64) -> Result<(), AppError> {
+pub async fn remove_collaborator(entity: String, id: i64, user_id: i64) -> Result<(), AppError> {
     use crate::platform::request::{current_user, db};
-    crate::customers::collaborators::remove(&db()?, &current_user()?, id, user_id).await
+    crate::customers::collaborators::remove(&db()?, &current_user()?, shared_entity(&entity)?, id, user_id).await
 }
 
 /// Merges `merged_id` into `kept_id`; returns the audit sequence number that undoes it.

@@ -107,13 +107,18 @@ fn parse_xlsx(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
 
 /// Guesses the mapping from the headings: a field's code, or its label in any language.
 pub fn suggest(headers: &[String]) -> ImportPlan {
+    suggest_for("customer", headers)
+}
+
+/// [`suggest`] for the fields of an import into `entity`.
+pub fn suggest_for(entity: &str, headers: &[String]) -> ImportPlan {
     let norm = |s: &str| s.trim().to_lowercase().replace([' ', '_', '*'], "");
-    let mapping = IMPORT_FIELDS
+    let mapping = import_fields(entity)
         .iter()
         .map(|f| {
             let mut names = vec![norm(f)];
             for l in Locale::ALL {
-                names.push(norm(&tr(l, &field_label_key(f))));
+                names.push(norm(&tr(l, &entity_field_label_key(entity, f))));
             }
             let col = headers.iter().position(|h| names.contains(&norm(h)));
             (f.to_string(), col)
@@ -132,6 +137,7 @@ fn choice<T: Copy>(value: &str, all: &[T], code: impl Fn(T) -> &'static str, key
 struct JobRow {
     id: i64,
     user_id: i64,
+    entity: String,
     file_name: String,
     headers_json: String,
     rows_json: String,
@@ -141,34 +147,53 @@ struct JobRow {
 }
 
 async fn load_job(tx: &mut Tx, user: &CurrentUser, id: i64) -> AppResult<JobRow> {
-    let job: JobRow =
-        sql("SELECT id, user_id, file_name, headers_json, rows_json, row_count, status, result_json FROM import_jobs WHERE id = $1")
-            .arg_i64(id)
-            .fetch_optional(tx)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    // An import belongs to whoever uploaded it.
+    let job: JobRow = sql(
+        "SELECT id, user_id, entity, file_name, headers_json, rows_json, row_count, status, result_json FROM import_jobs WHERE id = $1",
+    )
+    .arg_i64(id)
+    .fetch_optional(tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    // An import belongs to whoever uploaded it, while they may still create its records.
     if job.user_id != user.id {
         return Err(AppError::NotFound);
     }
+    authorize(user, job_entity(&job.entity), Action::Create)?;
     Ok(job)
 }
 
 /// Stores an uploaded file as a job; returns its id.
 #[tracing::instrument(skip(db, user, bytes), fields(user = user.id))]
 pub async fn upload(db: &Db, user: &CurrentUser, file_name: &str, bytes: &[u8]) -> AppResult<i64> {
-    authorize(user, Entity::Customer, Action::Create)?;
+    upload_as(db, user, "customer", file_name, bytes).await
+}
+
+/// The entity an import job fills: `customer` or `lead`.
+fn job_entity(entity: &str) -> Entity {
+    if entity == "lead" {
+        Entity::Lead
+    } else {
+        Entity::Customer
+    }
+}
+
+/// Stores an uploaded file as a job importing into `entity`; returns its id.
+#[tracing::instrument(skip(db, user, bytes), fields(user = user.id))]
+pub async fn upload_as(db: &Db, user: &CurrentUser, entity: &str, file_name: &str, bytes: &[u8]) -> AppResult<i64> {
+    let entity = if entity == "lead" { "lead" } else { "customer" };
+    authorize(user, job_entity(entity), Action::Create)?;
     let (headers, rows) = parse_file(file_name, bytes)?;
     let name: String = file_name.chars().rev().take(200).collect::<Vec<_>>().into_iter().rev().collect();
     let mut tx = db.write().await?;
     let id = sql("INSERT INTO import_jobs (user_id, entity, file_name, headers_json, rows_json, row_count, status, created_at) \
-         VALUES ($1, 'customer', $2, $3, $4, $5, 'uploaded', $6) RETURNING id")
+         VALUES ($1, $7, $2, $3, $4, $5, 'uploaded', $6) RETURNING id")
     .arg_i64(user.id)
     .arg_text(name)
     .arg_text(serde_json::to_string(&headers).map_err(AppError::internal)?)
     .arg_text(serde_json::to_string(&rows).map_err(AppError::internal)?)
     .arg_i64(rows.len() as i64)
     .arg_i64(now_ms())
+    .arg_text(entity)
     .fetch_i64(&mut tx)
     .await?;
     tx.commit().await?;
@@ -176,7 +201,6 @@ pub async fn upload(db: &Db, user: &CurrentUser, file_name: &str, bytes: &[u8]) 
 }
 
 pub async fn get_job(db: &Db, user: &CurrentUser, id: i64) -> AppResult<ImportJob> {
-    authorize(user, Entity::Customer, Action::Create)?;
     let mut tx = db.read().await?;
     let job = load_job(&mut tx, user, id).await?;
     let headers: Vec<String> = serde_json::from_str(&job.headers_json).map_err(AppError::internal)?;
@@ -184,7 +208,8 @@ pub async fn get_job(db: &Db, user: &CurrentUser, id: i64) -> AppResult<ImportJo
     Ok(ImportJob {
         id: job.id,
         file_name: job.file_name,
-        suggested: suggest(&headers),
+        suggested: suggest_for(&job.entity, &headers),
+        entity: job.entity,
         headers,
         sample: rows.into_iter().take(5).collect(),
         row_count: job.row_count,
@@ -213,9 +238,8 @@ struct Context {
     lists: crate::dictionaries::types::Dictionaries,
 }
 
-async fn context(tx: &mut Tx, user: &CurrentUser) -> AppResult<Context> {
-    let create = authorize(user, Entity::Customer, Action::Create)?;
-    let me = repo::owner_info(tx, user.id).await?.ok_or(AppError::Forbidden)?;
+/// Active users by lower-cased username and display name, for an owner column.
+pub(crate) async fn users_by_name(tx: &mut Tx) -> Result<HashMap<String, OwnerInfo>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct U {
         id: i64,
@@ -235,6 +259,29 @@ async fn context(tx: &mut Tx, user: &CurrentUser) -> AppResult<Context> {
         users.insert(u.username.to_lowercase(), info.clone());
         users.insert(u.display_name.to_lowercase(), info);
     }
+    Ok(users)
+}
+
+/// The owner a row names (non-empty `text`): the importer, or someone in their assign
+/// scope; else the error code for the cell.
+pub(crate) fn row_owner(
+    users: &HashMap<String, OwnerInfo>,
+    me: i64,
+    assign: Option<&Grant>,
+    text: &str,
+) -> Result<OwnerInfo, &'static str> {
+    match users.get(&text.to_lowercase()) {
+        Some(o) if o.id == me => Ok(o.clone()),
+        Some(o) if assign.is_some_and(|g| g.reaches(Some(o.id), o.department_path.as_deref(), o.department_id)) => Ok(o.clone()),
+        Some(_) => Err("validation.owner_out_of_scope"),
+        None => Err("import.unknown_user"),
+    }
+}
+
+async fn context(tx: &mut Tx, user: &CurrentUser) -> AppResult<Context> {
+    let create = authorize(user, Entity::Customer, Action::Create)?;
+    let me = repo::owner_info(tx, user.id).await?.ok_or(AppError::Forbidden)?;
+    let users = users_by_name(tx).await?;
     Ok(Context {
         create,
         assign: authorize(user, Entity::Customer, Action::Assign).ok(),
@@ -297,27 +344,10 @@ async fn analyse(tx: &mut Tx, cx: &Context, rows: &[Vec<String>], plan: &ImportP
         let owner = if owner_text.is_empty() {
             Some(cx.me.clone())
         } else {
-            match cx.users.get(&owner_text.to_lowercase()) {
-                Some(o) if o.id == cx.me.id => Some(o.clone()),
-                Some(o) if cx.assign.as_ref().is_some_and(|g| g.reaches(Some(o.id), o.department_path.as_deref(), o.department_id)) => {
-                    Some(o.clone())
-                }
-                Some(_) => {
-                    issues.push(RowIssue {
-                        row: line,
-                        field: "owner".into(),
-                        code: "validation.owner_out_of_scope".into(),
-                        value: owner_text.clone(),
-                    });
-                    None
-                }
-                None => {
-                    issues.push(RowIssue {
-                        row: line,
-                        field: "owner".into(),
-                        code: "import.unknown_user".into(),
-                        value: owner_text.clone(),
-                    });
+            match row_owner(&cx.users, cx.me.id, cx.assign.as_ref(), &owner_text) {
+                Ok(o) => Some(o),
+                Err(code) => {
+                    issues.push(RowIssue { row: line, field: "owner".into(), code: code.into(), value: owner_text.clone() });
                     None
                 }
             }
@@ -502,8 +532,12 @@ pub async fn check(db: &Db, user: &CurrentUser, id: i64, plan: &ImportPlan) -> A
     let mut tx = db.read().await?;
     let job = load_job(&mut tx, user, id).await?;
     let rows: Vec<Vec<String>> = serde_json::from_str(&job.rows_json).map_err(AppError::internal)?;
-    let cx = context(&mut tx, user).await?;
-    let mut report = analyse(&mut tx, &cx, &rows, plan, &AtomicUsize::new(0)).await?.report;
+    let mut report = if job.entity == "lead" {
+        crate::leads::import::analyse(&mut tx, user, &rows, plan, &AtomicUsize::new(0)).await?.1
+    } else {
+        let cx = context(&mut tx, user).await?;
+        analyse(&mut tx, &cx, &rows, plan, &AtomicUsize::new(0)).await?.report
+    };
     report.millis = started.elapsed().as_millis() as u64;
     Ok(report)
 }
@@ -513,7 +547,6 @@ static RUNNING: LazyLock<Mutex<HashMap<i64, Arc<AtomicUsize>>>> = LazyLock::new(
 
 /// Starts the import in the background; poll [`progress`] for the outcome.
 pub async fn start(db: &Db, user: &CurrentUser, id: i64, plan: ImportPlan) -> AppResult<()> {
-    authorize(user, Entity::Customer, Action::Create)?;
     if plan.column("name").is_none() {
         return Err(AppError::validation("name", "import.name_unmapped"));
     }
@@ -565,6 +598,13 @@ async fn run(db: &Db, user: &CurrentUser, id: i64, plan: &ImportPlan, progress: 
     let mut tx = db.write().await?;
     let job = load_job(&mut tx, user, id).await?;
     let rows: Vec<Vec<String>> = serde_json::from_str(&job.rows_json).map_err(AppError::internal)?;
+    if job.entity == "lead" {
+        let mut report = crate::leads::import::write(&mut tx, user, id, &job.file_name, &rows, plan, progress).await?;
+        tx.commit().await?;
+        report.applied = true;
+        report.millis = started.elapsed().as_millis() as u64;
+        return Ok(report);
+    }
     let cx = context(&mut tx, user).await?;
     let Analysis { plans, mut report } = analyse(&mut tx, &cx, &rows, plan, progress).await?;
     let now = now_ms();

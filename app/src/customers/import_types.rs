@@ -29,6 +29,47 @@ pub const IMPORT_FIELDS: [&str; 23] = [
     "contact_email",
 ];
 
+/// Fields a column of a lead import can be mapped to.
+pub const LEAD_IMPORT_FIELDS: [&str; 12] =
+    ["name", "company", "title", "mobile", "phone", "email", "region", "industry", "source", "needs", "notes", "owner"];
+
+/// The fields of an import into `entity` (`customer` or `lead`).
+pub fn import_fields(entity: &str) -> &'static [&'static str] {
+    if entity == "lead" {
+        &LEAD_IMPORT_FIELDS
+    } else {
+        &IMPORT_FIELDS
+    }
+}
+
+/// Locale key of a field's label in an import into `entity`.
+pub fn entity_field_label_key(entity: &str, field: &str) -> String {
+    match (entity, field) {
+        ("lead", "title") => "lead.job_title".into(),
+        ("lead", f) => format!("lead.{f}"),
+        (_, f) => field_label_key(f),
+    }
+}
+
+/// The duplicate modes an import into `entity` offers: leads are skipped or created,
+/// never merged into each other.
+pub fn dup_modes(entity: &str) -> &'static [DupMode] {
+    if entity == "lead" {
+        &[DupMode::Skip, DupMode::Create]
+    } else {
+        &DupMode::ALL
+    }
+}
+
+/// The list an import into `entity` fills, and where its imports start.
+pub fn entity_home(entity: &str) -> (&'static str, &'static str) {
+    if entity == "lead" {
+        ("/leads", "/leads/import")
+    } else {
+        ("/customers", "/customers/import")
+    }
+}
+
 /// Locale key of an import field's label.
 pub fn field_label_key(field: &str) -> String {
     match field.strip_prefix("contact_") {
@@ -80,6 +121,8 @@ impl ImportPlan {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImportJob {
     pub id: i64,
+    /// `customer` or `lead`.
+    pub entity: String,
     pub file_name: String,
     pub headers: Vec<String>,
     /// The first rows, for the preview.

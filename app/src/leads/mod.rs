@@ -6,6 +6,8 @@ pub mod pages;
 pub mod types;
 
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;

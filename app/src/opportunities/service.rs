@@ -191,6 +191,14 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, version: i64, input: &
     if !repo::update(&mut tx, id, version, &v, owner, user.id, now).await? {
         return Err(AppError::Conflict);
     }
+    // The owner is never a collaborator of their own opportunity.
+    if before.owner_id != Some(owner.0) {
+        crate::platform::db::sql("DELETE FROM opportunity_collaborators WHERE opportunity_id = $1 AND user_id = $2")
+            .arg_i64(id)
+            .arg_i64(owner.0)
+            .execute(&mut tx)
+            .await?;
+    }
     audit::record(
         &mut tx,
         AuditEntry::by(Some(user.id), &user.display_name, "update")

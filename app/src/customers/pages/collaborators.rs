@@ -1,6 +1,7 @@
-//! Collaborators on the customer page (C3): who besides the owner works on this
-//! customer, with view or edit access; the owner or a manager adds and removes them.
-use crate::customers::api::{add_collaborator, customer_collaborators, list_owner_options, remove_collaborator};
+//! Collaborators on the customer page (C3) and the project team on the opportunity
+//! page (S3): who besides the owner works on the record, with view or edit access; the
+//! owner or a manager adds and removes them.
+use crate::customers::api::{add_collaborator, list_owner_options, record_collaborators, remove_collaborator};
 use crate::customers::types::ShareAccess;
 use crate::platform::error::AppError;
 use crate::platform::i18n::use_i18n;
@@ -8,21 +9,28 @@ use crate::ui::{fmt_time, ErrorBanner, SelectField, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 
 #[component]
-pub fn CollaboratorsSection(customer_id: i64, owner_id: Option<i64>) -> impl IntoView {
+pub fn CollaboratorsSection(
+    /// `customer` or `opportunity`.
+    entity: &'static str,
+    record_id: i64,
+    owner_id: Option<i64>,
+) -> impl IntoView {
     let t = use_i18n();
     let me = crate::ui::use_session().me.map(|m| m.id).unwrap_or_default();
-    let list = Resource::new(move || customer_id, customer_collaborators);
+    let list = Resource::new(move || record_id, move |id| record_collaborators(entity.to_string(), id));
+    // The opportunity's collaborators are its project team.
+    let (title_key, help_key) = if entity == "opportunity" { ("share.team", "share.team_help") } else { ("share.title", "share.help") };
     let people = Resource::new(|| (), |_| list_owner_options());
     let who = RwSignal::new(String::new());
     let access = RwSignal::new(ShareAccess::View.code().to_string());
     let error = RwSignal::new(None::<AppError>);
     let add = Action::new(move |(user, access): &(i64, String)| {
         let (user, access) = (*user, access.clone());
-        async move { add_collaborator(customer_id, user, access).await }
+        async move { add_collaborator(entity.to_string(), record_id, user, access).await }
     });
     let remove = Action::new(move |user: &i64| {
         let user = *user;
-        async move { remove_collaborator(customer_id, user).await }
+        async move { remove_collaborator(entity.to_string(), record_id, user).await }
     });
     Effect::new(move |_| {
         for r in [add.value().get(), remove.value().get()].into_iter().flatten() {
@@ -42,8 +50,8 @@ pub fn CollaboratorsSection(customer_id: i64, owner_id: Option<i64>) -> impl Int
         move || ShareAccess::ALL.iter().map(|a| (a.code().to_string(), t.t(&format!("share.access.{}", a.code())))).collect::<Vec<_>>();
     view! {
         <section class="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="collab-title" data-testid="collaborators">
-            <h2 id="collab-title" class="mb-1 font-semibold">{t.t("share.title")}</h2>
-            <p class="mb-2 text-sm text-slate-600">{t.t("share.help")}</p>
+            <h2 id="collab-title" class="mb-1 font-semibold">{t.t(title_key)}</h2>
+            <p class="mb-2 text-sm text-slate-600">{t.t(help_key)}</p>
             <ErrorBanner error=general/>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {

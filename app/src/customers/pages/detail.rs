@@ -184,7 +184,7 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
                 <OwnershipSection c=c.clone() on_change=on_change/>
             </div>
             <div class="lg:col-span-2">
-                <CollaboratorsSection customer_id=id owner_id=c.owner_id/>
+                <CollaboratorsSection entity="customer" record_id=id owner_id=c.owner_id/>
             </div>
             <div class="lg:col-span-2">
                 <ContactsSection customer_id=id on_change=Callback::new(|_| ())/>

@@ -12,15 +12,36 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ImportStartPage() -> impl IntoView {
+    view! { <UploadStart entity="customer"/> }
+}
+
+/// The lead import (S1): the same steps as the customers'.
+#[component]
+pub fn LeadImportStartPage() -> impl IntoView {
+    view! { <UploadStart entity="lead"/> }
+}
+
+/// Locale key of an import page's title or explanation.
+fn entity_key(entity: &str, key: &str) -> String {
+    if entity == "lead" {
+        format!("lead.import_{key}")
+    } else {
+        format!("import.{key}")
+    }
+}
+
+#[component]
+fn UploadStart(entity: &'static str) -> impl IntoView {
     let t = use_i18n();
     let query = use_query_map();
     let error = move || query.read().get("error").filter(|e| e.starts_with("import.") || e.starts_with("error."));
+    let action = if entity == "lead" { "/import/leads" } else { "/import/customers" };
     view! {
-        <Title text=t.t("import.title")/>
-        <PageHeader title=t.t("import.title")/>
+        <Title text=t.t(&entity_key(entity, "title"))/>
+        <PageHeader title=t.t(&entity_key(entity, "title"))/>
         <div class="max-w-2xl rounded-lg border border-slate-200 bg-white p-4">
-            <p class="mb-3 text-slate-700">{t.t("import.explain")}</p>
-            <form method="post" action="/import/customers" enctype="multipart/form-data" class="flex flex-col gap-3" data-testid="import-upload">
+            <p class="mb-3 text-slate-700">{t.t(&entity_key(entity, "explain"))}</p>
+            <form method="post" action=action enctype="multipart/form-data" class="flex flex-col gap-3" data-testid="import-upload">
                 <label for="import-file" class="text-sm font-medium text-slate-700">{t.t("import.file")}</label>
                 <input id="import-file" name="file" type="file" required accept=".csv,.xlsx,.txt"
                     aria-describedby="import-file-error"
@@ -51,7 +72,7 @@ pub fn ImportJobPage() -> impl IntoView {
     }
 }
 
-fn report_view(t: I18n, r: ImportReport) -> impl IntoView {
+fn report_view(t: I18n, entity: &'static str, r: ImportReport) -> impl IntoView {
     let counts = [
         ("import.count.total", r.total),
         ("import.count.create", r.create),
@@ -60,6 +81,8 @@ fn report_view(t: I18n, r: ImportReport) -> impl IntoView {
         ("import.count.invalid", r.invalid),
         ("import.count.contacts", r.contacts),
     ];
+    // Leads are never updated by an import and carry no contacts.
+    let counts = counts.into_iter().filter(|(k, _)| entity != "lead" || !k.ends_with(".update") && !k.ends_with(".contacts"));
     let title = if r.applied { t.t("import.report.applied") } else { t.t("import.report.check") };
     view! {
         <section class="mt-4 rounded-lg border border-slate-200 bg-white p-4" data-testid="import-report" aria-labelledby="import-report-title">
@@ -78,7 +101,7 @@ fn report_view(t: I18n, r: ImportReport) -> impl IntoView {
                             {r.issues.into_iter().map(|i| view! {
                                 <tr class="border-b border-slate-100" data-testid="import-issue">
                                     <td class="p-1">{i.row}</td>
-                                    <td class="p-1">{t.t(&field_label_key(&i.field))}</td>
+                                    <td class="p-1">{t.t(&entity_field_label_key(entity, &i.field))}</td>
                                     <td class="p-1 break-all">{i.value}</td>
                                     <td class="p-1 text-red-700">{t.t(&i.code)}</td>
                                 </tr>
@@ -106,7 +129,9 @@ fn JobView(j: ImportJob) -> impl IntoView {
     let t = use_i18n();
     let id = j.id;
     let headers = j.headers.clone();
-    let mapping: Vec<(String, RwSignal<String>)> = IMPORT_FIELDS
+    let entity: &'static str = if j.entity == "lead" { "lead" } else { "customer" };
+    let (list_href, start_href) = entity_home(entity);
+    let mapping: Vec<(String, RwSignal<String>)> = import_fields(entity)
         .iter()
         .map(|f| (f.to_string(), RwSignal::new(j.suggested.column(f).map(|c| c.to_string()).unwrap_or_default())))
         .collect();
@@ -160,7 +185,7 @@ fn JobView(j: ImportJob) -> impl IntoView {
     let check_error = move || check.value().get().and_then(|r| r.err());
     view! {
         <PageHeader title=t.t_args("import.job_title", &[("file", j.file_name.clone())])>
-            <A href="/customers/import" attr:class=BTN_SECONDARY>{t.t("import.another")}</A>
+            <A href=start_href attr:class=BTN_SECONDARY>{t.t("import.another")}</A>
         </PageHeader>
         <p class="mb-3 text-slate-700">{t.t_args("import.rows", &[("n", j.row_count.to_string())])}</p>
         <section class="mb-4 overflow-x-auto rounded-lg border border-slate-200 bg-white p-3" aria-label=t.t("import.preview")>
@@ -179,7 +204,7 @@ fn JobView(j: ImportJob) -> impl IntoView {
                         let sig = *sig;
                         let fid = format!("map-{f}");
                         let fid2 = fid.clone();
-                        let label = t.t(&field_label_key(f));
+                        let label = t.t(&entity_field_label_key(entity, f));
                         let headers = headers.clone();
                         view! {
                             <div class="flex flex-col text-sm">
@@ -199,7 +224,7 @@ fn JobView(j: ImportJob) -> impl IntoView {
                 <fieldset class="mt-4">
                     <legend class="mb-1 text-sm font-medium text-slate-700">{t.t("import.mode")}</legend>
                     <div class="flex flex-wrap gap-4">
-                        {DupMode::ALL.iter().map(|m| {
+                        {dup_modes(entity).iter().map(|m| {
                             let code = m.code();
                             view! {
                                 <label class="flex min-h-11 items-center gap-2">
@@ -237,11 +262,11 @@ fn JobView(j: ImportJob) -> impl IntoView {
                 </section>
             }
         })}
-        {move || check.value().get().and_then(|r| r.ok()).filter(|_| progress.with(|p| p.is_none())).map(|r| report_view(t, r))}
-        {move || progress.get().and_then(|p| p.report).map(|r| report_view(t, r))}
-        {done_report.map(|r| report_view(t, r))}
+        {move || check.value().get().and_then(|r| r.ok()).filter(|_| progress.with(|p| p.is_none())).map(|r| report_view(t, entity, r))}
+        {move || progress.get().and_then(|p| p.report).map(|r| report_view(t, entity, r))}
+        {done_report.map(|r| report_view(t, entity, r))}
         {move || progress.with(|p| p.as_ref().is_some_and(|p| p.status == "done")).then(|| view! {
-            <A href="/customers" attr:class=format!("{BTN_PRIMARY} mt-4")>{t.t("import.to_list")}</A>
+            <A href=list_href attr:class=format!("{BTN_PRIMARY} mt-4")>{t.t(&entity_key(entity, "to_list"))}</A>
         })}
     }
 }

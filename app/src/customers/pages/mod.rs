@@ -11,7 +11,7 @@ mod value;
 pub use collaborators::CollaboratorsSection;
 pub use detail::CustomerDetailPage;
 pub use form::{EditCustomerPage, NewCustomerPage};
-pub use import::{ImportJobPage, ImportStartPage};
+pub use import::{ImportJobPage, ImportStartPage, LeadImportStartPage};
 pub use list::CustomerListPage;
 pub use merge::{DuplicatesSection, UndoMergeButton};
 pub use ownership::{OwnershipSection, PoolPage, PoolSettingsPage, TransferPage};

@@ -234,6 +234,7 @@ pub fn LeadListPage() -> impl IntoView {
                 <A href="/admin/settings/leads" attr:class=BTN_SECONDARY>{t.t("lead.territories")}</A>
             })}
             {can(Entity::Lead, Op::Create).then(|| view! {
+                <A href="/leads/import" attr:class=BTN_SECONDARY attr:data-testid="import-leads">{t.t("lead.import")}</A>
                 <A href="/leads/new" attr:class=BTN_PRIMARY attr:data-testid="new-lead">{t.t("lead.new")}</A>
             })}
         </PageHeader>

@@ -182,6 +182,9 @@ fn Detail(
                 </dl>
             </section>
             <div class="lg:col-span-2">
+                <crate::customers::pages::CollaboratorsSection entity="opportunity" record_id=id owner_id=o.owner_id/>
+            </div>
+            <div class="lg:col-span-2">
                 <OpportunityActivities id customer_id=o.customer_id can_log=o.can_edit/>
             </div>
             <section class="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2" aria-labelledby="history-title">

@@ -151,6 +151,18 @@ fn OpportunityForm(
     let competitors = RwSignal::new(initial.competitors.clone());
     let is_private = RwSignal::new(initial.is_private);
     let owner_id = initial.owner_id;
+    // Managers pick the owner; everyone else keeps it (the server checks the assign scope).
+    let may_assign = crate::ui::can(crate::platform::authz::Entity::Opportunity, crate::platform::authz::Action::Assign);
+    let owner = RwSignal::new(owner_id.map(|o| o.to_string()).unwrap_or_default());
+    let owners = Resource::new(
+        || (),
+        move |_| async move {
+            match may_assign {
+                true => crate::customers::api::list_owner_options().await.unwrap_or_default(),
+                false => Vec::new(),
+            }
+        },
+    );
     let local = RwSignal::new(Vec::<FieldError>::new());
     let err = move |f: &'static str| field_error(local, server_error, f);
     let processes = Resource::new(|| (), |_| sales_processes());
@@ -193,7 +205,7 @@ fn OpportunityForm(
             decision_makers: decision_makers.get_untracked(),
             competitors: competitors.get_untracked(),
             is_private: is_private.get_untracked(),
-            owner_id,
+            owner_id: if may_assign { owner.get_untracked().parse().ok().or(owner_id) } else { owner_id },
         };
         match input.validate() {
             Err(errors) => local.set(errors),
@@ -267,6 +279,18 @@ fn OpportunityForm(
             <SelectField id="currency" label=t.t("opportunity.currency") value=currency options=currencies error=err("currency")/>
             <TextField id="expected_close" label=t.t("opportunity.expected_close") value=expected_close error=err("expected_close") input_type="date"/>
             <SelectField id="importance" label=t.t("opportunity.importance") value=importance options=importance_options() error=err("importance")/>
+            {may_assign.then(|| view! {
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let mut options = Vec::new();
+                        if is_new {
+                            options.push((String::new(), t.t("lead.owner_default")));
+                        }
+                        options.extend(owners.await.into_iter().map(|o| (o.id.to_string(), o.display_name)));
+                        view! { <SelectField id="owner_id" label=t.t("customer.owner") value=owner options error=err("owner_id")/> }
+                    })}
+                </Transition>
+            })}
             <TextField id="source" label=t.t("opportunity.source") value=source error=err("source") max_len=100/>
             <TextField id="budget" label=t.t("opportunity.budget") value=budget error=err("budget") max_len=200/>
             <div class="sm:col-span-2">
