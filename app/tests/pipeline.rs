@@ -281,3 +281,28 @@ async fn registration_conflicts_wait_for_a_managers_approval() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn board_views_are_saved_per_user_or_shared() {
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let q = BoardQuery { owner: Some(o.alice.id), close_from: Some("2026-01-01".into()), ..Default::default() };
+        let err = opps::save_board_view(&db, &o.manager, " ", false, &q).await.unwrap_err();
+        assert_eq!(fields(&err), ["name:validation.required"]);
+        let mine = opps::save_board_view(&db, &o.manager, "李娜的季度", false, &q).await.unwrap();
+        opps::save_board_view(&db, &o.manager, "全部", true, &BoardQuery::default()).await.unwrap();
+        let views = opps::board_views(&db, &o.manager).await.unwrap();
+        assert_eq!(views.iter().map(|v| (v.name.as_str(), v.mine)).collect::<Vec<_>>(), [("全部", true), ("李娜的季度", true)]);
+        assert_eq!(views[1].query, q);
+        // Others see only the shared one, and cannot delete it.
+        let theirs = opps::board_views(&db, &o.alice).await.unwrap();
+        assert_eq!(theirs.iter().map(|v| (v.name.as_str(), v.mine)).collect::<Vec<_>>(), [("全部", false)]);
+        assert_eq!(app::customers::views::delete_view(&db, &o.alice, theirs[0].id).await.unwrap_err(), AppError::NotFound);
+        app::customers::views::delete_view(&db, &o.manager, mine).await.unwrap();
+        assert_eq!(opps::board_views(&db, &o.manager).await.unwrap().len(), 1);
+        // Customer views and board views do not mix.
+        assert!(app::customers::views::list_views(&db, &o.manager).await.unwrap().is_empty());
+        assert_eq!(opps::board_views(&db, &o.agent).await.unwrap_err(), AppError::Forbidden);
+    })
+    .await;
+}

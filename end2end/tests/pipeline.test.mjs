@@ -242,3 +242,29 @@ test('a manager hands a deal to another salesperson and keeps the previous owner
   assert.deepEqual(page.errors, []);
   assert.deepEqual(lina.errors, []);
 });
+
+test('on a tablet a manager saves the board filtered to one salesperson and comes back to it', async () => {
+  const page = await newPage(env, TABLET);
+  await signIn(page, 'zhangwei');
+  await page.goto('/opportunities');
+  await hydrated(page);
+  await page.getByTestId('stage-column').first().waitFor();
+  await page.locator('#filter-owner').selectOption({ label: '李娜' });
+  await page.waitForURL(/owner=\d+/);
+  const filtered = page.url();
+  await page.getByTestId('save-view').tap();
+  await page.getByTestId('save-view-form').getByRole('button', { name: '保存' }).tap();
+  await page.locator('#view-name-error').filter({ hasText: '必填' }).waitFor();
+  await page.fill('#view-name', '李娜的商机');
+  await page.getByTestId('save-view-form').getByRole('button', { name: '保存' }).tap();
+  await page.getByTestId('save-view').waitFor();
+  // Back to the whole board, then the saved view brings the filter back.
+  await page.goto('/opportunities');
+  await hydrated(page);
+  await page.locator('#board-view').selectOption({ label: '李娜的商机' });
+  await page.waitForURL(filtered);
+  assert.equal(await page.locator('#board-view option:checked').innerText(), '李娜的商机');
+  await page.getByTestId('delete-view').tap();
+  await page.locator('#board-view option', { hasText: '李娜的商机' }).waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+});

@@ -476,8 +476,9 @@ async fn shuttles(db: &Db, user: &CurrentUser, process: &Process, n: usize) -> a
 
 /// Times, as `username`, the pipeline board, a stage move there and back, and the
 /// dashboard, each through its service (what the server function runs), `concurrency`
-/// at a time, `iterations` runs in all; prints median and p95 in milliseconds.
-pub async fn bench_pipeline(db: &Db, username: &str, iterations: usize, concurrency: usize) -> anyhow::Result<()> {
+/// at a time, `iterations` runs in all; prints median and p95 in milliseconds. The
+/// dashboard can be left out (it is the slow one at a million opportunities).
+pub async fn bench_pipeline(db: &Db, username: &str, iterations: usize, concurrency: usize, dashboard: bool) -> anyhow::Result<()> {
     let user = crate::demo::bench_user(db, username).await?;
     let c = concurrency.max(1);
     let per_task = iterations.div_ceil(c).max(1);
@@ -514,7 +515,9 @@ pub async fn bench_pipeline(db: &Db, username: &str, iterations: usize, concurre
     .await?;
     report(&format!("stage move {label} (service)"), c, &times, "");
 
-    bench_dashboard(db, &user, c, per_task).await?;
+    if dashboard {
+        bench_dashboard(db, &user, c, per_task).await?;
+    }
     Ok(())
 }
 

@@ -100,6 +100,9 @@ enum Command {
         iterations: usize,
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Leave out the dashboard.
+        #[arg(long)]
+        skip_dashboard: bool,
     },
     /// Time a customer import of generated rows (for bench/run.sh).
     #[command(hide = true)]
@@ -141,8 +144,8 @@ async fn run() -> anyhow::Result<()> {
         Command::SeedBenchPipeline { count, board_user, board_open } => {
             bench_pipeline::seed_bench_pipeline(&db, count, &board_user, board_open).await?
         }
-        Command::BenchPipeline { username, iterations, concurrency } => {
-            bench_pipeline::bench_pipeline(&db, &username, iterations, concurrency).await?
+        Command::BenchPipeline { username, iterations, concurrency, skip_dashboard } => {
+            bench_pipeline::bench_pipeline(&db, &username, iterations, concurrency, !skip_dashboard).await?
         }
         Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
         Command::BenchImport { username, rows } => demo::bench_import(&db, &username, rows).await?,

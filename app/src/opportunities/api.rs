@@ -127,3 +127,16 @@ pub async fn list_opportunities(filter: OppFilter, after: Option<String>) -> Res
     use crate::platform::request::{current_user, db};
     crate::opportunities::service::list(&db()?, &current_user()?, &filter, after.as_deref(), crate::account::api::tz_offset_minutes()).await
 }
+
+/// Saved views of the board: the user's own and those others shared.
+#[server(input = GetUrl)]
+pub async fn board_views() -> Result<Vec<BoardView>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::opportunities::service::board_views(&db()?, &current_user()?).await
+}
+
+#[server(input = Json)]
+pub async fn save_board_view(name: String, shared: bool, query: BoardQuery) -> Result<i64, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::opportunities::service::save_board_view(&db()?, &current_user()?, &name, shared, &query).await
+}

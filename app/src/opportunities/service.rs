@@ -339,7 +339,8 @@ pub async fn board(db: &Db, user: &CurrentUser, q: &BoardQuery) -> AppResult<Boa
     let mut tx = db.read().await?;
     let processes = repo::processes(&mut tx).await?;
     let process = pick_process(&processes, q.process)?;
-    let mut cards = repo::board_cards(&mut tx, &grant, process.id, q, BOARD_STAGE_LIMIT).await?;
+    let open: Vec<i64> = process.stages.iter().filter(|s| s.kind() == StageKind::Open).map(|s| s.id).collect();
+    let mut cards = repo::board_cards(&mut tx, &grant, &open, q, BOARD_STAGE_LIMIT).await?;
     let now = now_ms();
     for c in &mut cards {
         c.days_in_stage = (now - c.stage_entered_at).max(0) / 86_400_000;
@@ -434,4 +435,31 @@ pub async fn list(db: &Db, user: &CurrentUser, f: &OppFilter, after: Option<&str
     }
     totals.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.currency.cmp(&b.currency)));
     Ok(OppPage { rows, next, count, totals, processes })
+}
+
+/// The user's saved board views and those others shared.
+pub async fn board_views(db: &Db, user: &CurrentUser) -> AppResult<Vec<BoardView>> {
+    authorize(user, Entity::Opportunity, Action::View)?;
+    let mut tx = db.read().await?;
+    let rows = crate::customers::views::stored_views(&mut tx, user.id, "opportunity_board").await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BoardView {
+            id: r.id,
+            mine: r.user_id == user.id,
+            name: r.name,
+            shared: r.shared,
+            owner_name: r.owner_name,
+            query: serde_json::from_str(&r.query_json).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Saves the board's filters under a name (shared with everyone who sees the board, or not).
+pub async fn save_board_view(db: &Db, user: &CurrentUser, name: &str, shared: bool, query: &BoardQuery) -> AppResult<i64> {
+    authorize(user, Entity::Opportunity, Action::View)?;
+    let name = crate::customers::views::view_name(name).map_err(|e| AppError::Validation(vec![e]))?;
+    let query =
+        BoardQuery::from_pairs(query.url().split_once('?').map(|(_, q)| q).unwrap_or("").split('&').filter_map(|p| p.split_once('=')));
+    crate::customers::views::insert_view(db, user, "opportunity_board", name, shared, &query, &[]).await
 }

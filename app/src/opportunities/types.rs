@@ -410,6 +410,54 @@ pub struct BoardQuery {
     pub close_to: Option<String>,
 }
 
+impl BoardQuery {
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut q = BoardQuery::default();
+        for (k, v) in pairs {
+            let date = || Some(v.to_string()).filter(|d| is_iso_date(d));
+            match k {
+                "process" => q.process = v.parse().ok(),
+                "owner" => q.owner = v.parse().ok(),
+                "department" => q.department = v.parse().ok(),
+                "close_from" => q.close_from = date(),
+                "close_to" => q.close_to = date(),
+                _ => {}
+            }
+        }
+        q
+    }
+    /// The board's URL with these filters.
+    pub fn url(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [("process", self.process), ("owner", self.owner), ("department", self.department)] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        for (k, v) in [("close_from", &self.close_from), ("close_to", &self.close_to)] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        if parts.is_empty() {
+            "/opportunities".to_string()
+        } else {
+            format!("/opportunities?{}", parts.join("&"))
+        }
+    }
+}
+
+/// A saved view of the board: a name for a set of filters, the user's own or shared.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BoardView {
+    pub id: i64,
+    pub name: String,
+    pub shared: bool,
+    pub mine: bool,
+    pub owner_name: Option<String>,
+    pub query: BoardQuery,
+}
+
 /// Which opportunities a list, a report figure or its drill-down covers. Flat, so
 /// that it lives in the URL: a dashboard number links to the list with the same
 /// filter, and both run [`OppFilter`] through the same SQL.
@@ -691,5 +739,15 @@ mod tests {
         o.expected_close = Some("2027-01-31".into());
         let filled: Vec<&str> = GATE_FIELDS.iter().copied().filter(|f| o.has(f)).collect();
         assert_eq!(filled, vec!["contact_id", "amount", "expected_close"]);
+    }
+
+    #[test]
+    fn board_filters_round_trip_through_the_url() {
+        let q = BoardQuery { process: Some(2), owner: Some(7), department: None, close_from: Some("2026-01-01".into()), close_to: None };
+        assert_eq!(q.url(), "/opportunities?process=2&owner=7&close_from=2026-01-01");
+        let back = BoardQuery::from_pairs(q.url().split_once('?').unwrap().1.split('&').filter_map(|p| p.split_once('=')));
+        assert_eq!(back, q);
+        assert_eq!(BoardQuery::from_pairs([("close_to", "2026-02-30"), ("owner", "x")]), BoardQuery::default());
+        assert_eq!(BoardQuery::default().url(), "/opportunities");
     }
 }

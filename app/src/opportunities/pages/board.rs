@@ -3,12 +3,12 @@
 //! auto-scroll at the edges) or from the keyboard (arrow keys on a focused card, or
 //! its move buttons). A move shows at once and is rolled back with a message when
 //! the server refuses it.
-use crate::opportunities::api::{move_opportunity, pipeline_board};
+use crate::opportunities::api::{board_views, move_opportunity, pipeline_board, save_board_view};
 use crate::opportunities::types::*;
 use crate::platform::error::AppError;
 use crate::platform::i18n::{use_i18n, I18n};
 use crate::platform::money::{format_amount, Currency};
-use crate::ui::{ErrorBanner, PageHeader, BTN_PRIMARY, BTN_SECONDARY};
+use crate::ui::{ErrorBanner, PageHeader, TextField, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -75,24 +75,7 @@ pub fn PipelinePage() -> impl IntoView {
     let owners = Resource::new(|| (), |_| crate::customers::api::list_owner_options());
     let teams = Resource::new(|| (), |_| crate::reports::api::team_options());
     let go = Callback::new(move |k: BoardQuery| {
-        let mut parts = Vec::new();
-        if let Some(p) = k.process {
-            parts.push(format!("process={p}"));
-        }
-        if let Some(o) = k.owner {
-            parts.push(format!("owner={o}"));
-        }
-        if let Some(d) = k.department {
-            parts.push(format!("department={d}"));
-        }
-        if let Some(d) = &k.close_from {
-            parts.push(format!("close_from={d}"));
-        }
-        if let Some(d) = &k.close_to {
-            parts.push(format!("close_to={d}"));
-        }
-        let url = if parts.is_empty() { "/opportunities".to_string() } else { format!("/opportunities?{}", parts.join("&")) };
-        navigate(&url, NavigateOptions { replace: true, ..Default::default() });
+        navigate(&k.url(), NavigateOptions { replace: true, ..Default::default() });
     });
     let set = move |f: &dyn Fn(&mut BoardQuery)| {
         let mut k = key.get_untracked();
@@ -180,6 +163,7 @@ pub fn PipelinePage() -> impl IntoView {
                     on:change=move |ev| { let v = Some(event_target_value(&ev)).filter(|v| !v.is_empty()); set(&|k| k.close_to = v.clone()); }/>
             </label>
         </form>
+        <SavedViews current=key go/>
         <Transition fallback=move || view! { <p>{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match board.await {
@@ -188,6 +172,98 @@ pub fn PipelinePage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Saved views of the board (S5): pick one to apply its filters, save the current
+/// filters under a name (for oneself or shared), delete one's own.
+#[component]
+fn SavedViews(current: Memo<BoardQuery>, go: Callback<BoardQuery>) -> impl IntoView {
+    let t = use_i18n();
+    let views = Resource::new(|| (), |_| board_views());
+    let naming = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let shared = RwSignal::new(false);
+    let save = Action::new(move |(n, s, q): &(String, bool, BoardQuery)| {
+        let (n, s, q) = (n.clone(), *s, q.clone());
+        async move { save_board_view(n, s, q).await }
+    });
+    let remove = Action::new(move |id: &i64| {
+        let id = *id;
+        async move { crate::customers::api::delete_view(id).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            naming.set(false);
+            name.set(String::new());
+            views.refetch();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            views.refetch();
+        }
+    });
+    let name_err = Signal::derive(move || save.value().get().and_then(|r| r.err()).and_then(|e| e.field("name")));
+    let select = "min-h-11 min-w-0 rounded-md border border-slate-300 bg-white px-2 py-2 text-base";
+    view! {
+        <div class="mb-3 flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-end" data-testid="board-views">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = views.await.unwrap_or_default();
+                    let now = current.get();
+                    let active = list.iter().find(|v| v.query == now).map(|v| (v.id, v.mine));
+                    let stored = StoredValue::new(list.clone());
+                    view! {
+                        <label class="flex flex-col gap-1 text-sm font-medium text-slate-700">
+                            {t.t("pipeline.saved_views")}
+                            <select id="board-view" class=select on:change=move |ev| {
+                                let id = event_target_value(&ev).parse::<i64>().ok();
+                                if let Some(v) = stored.with_value(|l| l.iter().find(|v| Some(v.id) == id).cloned()) {
+                                    go.run(v.query);
+                                }
+                            }>
+                                <option value="" selected=active.is_none()>{t.t("pipeline.pick_view")}</option>
+                                {list.into_iter().map(|v| {
+                                    let label = match (&v.owner_name, v.mine) {
+                                        (Some(o), false) => format!("{} · {o}", v.name),
+                                        _ if v.shared => format!("{} · {}", v.name, t.t("pipeline.view_shared")),
+                                        _ => v.name.clone(),
+                                    };
+                                    view! { <option value=v.id.to_string() selected=active.map(|a| a.0) == Some(v.id)>{label}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        {active.filter(|a| a.1).map(|(id, _)| view! {
+                            <button type="button" class=BTN_SECONDARY data-testid="delete-view" disabled=move || remove.pending().get()
+                                on:click=move |_| { remove.dispatch(id); }>{t.t("pipeline.delete_view")}</button>
+                        })}
+                    }
+                })}
+            </Transition>
+            {move || if naming.get() {
+                view! {
+                    <form class="flex flex-col gap-2 sm:flex-row sm:items-end" data-testid="save-view-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        save.dispatch((name.get_untracked(), shared.get_untracked(), current.get_untracked()));
+                    }>
+                        <TextField id="view-name" label=t.t("pipeline.view_name") value=name error=name_err max_len=50/>
+                        <label class="flex min-h-11 items-center gap-2 pb-6 text-sm">
+                            <input type="checkbox" class="h-5 w-5" prop:checked=move || shared.get() on:change=move |ev| shared.set(event_target_checked(&ev))/>
+                            {t.t("pipeline.view_share")}
+                        </label>
+                        <div class="flex gap-2 pb-6">
+                            <button type="submit" class=BTN_PRIMARY disabled=move || save.pending().get()>{t.t("common.save")}</button>
+                            <button type="button" class=BTN_SECONDARY on:click=move |_| naming.set(false)>{t.t("common.cancel")}</button>
+                        </div>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class=BTN_SECONDARY data-testid="save-view" on:click=move |_| naming.set(true)>{t.t("pipeline.save_view")}</button>
+                }.into_any()
+            }}
+        </div>
     }
 }
 
