@@ -57,23 +57,49 @@ pub async fn get(tx: &mut Tx, grant: &Grant, id: i64) -> Result<Option<Opportuni
     q.fetch_optional(tx).await
 }
 
+/// Above this many open opportunities in the user's scope, the board walks each stage's
+/// index and filters by scope; at or below it, it starts from the scope's own rows.
+const SPARSE_SCOPE: i64 = 20_000;
+
+/// The open opportunities in the grant's scope (any process): the owner's or the
+/// department's rows through their index, plus those shared with the user.
+fn push_open_in_scope(q: &mut SqlBuilder, grant: &Grant) {
+    q.push("SELECT x.id FROM opportunities x WHERE x.status = 'open'");
+    grant.push_scope_only(q, "x");
+    q.push(" UNION ALL SELECT s.opportunity_id FROM opportunity_collaborators s WHERE s.user_id = ").bind_i64(grant.user_id);
+}
+
 /// Cards of the open opportunities of one process, at most `per_stage` per stage,
-/// most recently updated first. One query per stage, each walking the stage's
-/// `(stage_id, status, updated_at, id)` index and stopping at `per_stage` rows in scope,
-/// so the board costs the same with 500 or 500 000 open opportunities.
+/// most recently updated first, one query per stage so the board costs about the same
+/// with 500 or 500 000 open opportunities:
+/// - everything in scope, or a scope holding many open opportunities: walk the stage's
+///   `(stage_id, status, updated_at, id)` index in order, check the scope on each row,
+///   stop after `per_stage`;
+/// - a scope holding few (a salesperson, a small team among many): start from the
+///   scope's own open rows (owner or department index, plus shared ones) and sort those.
 pub async fn board_cards(tx: &mut Tx, grant: &Grant, stages: &[i64], f: &BoardQuery, per_stage: i64) -> Result<Vec<Card>, sqlx::Error> {
+    let sparse = grant.scope != Scope::All && {
+        let mut c = sql("SELECT COUNT(*) FROM (");
+        push_open_in_scope(&mut c, grant);
+        c.push(") k");
+        c.fetch_i64(&mut *tx).await? <= SPARSE_SCOPE
+    };
     let mut cards = Vec::new();
     for &stage in stages {
         let mut q = sql("SELECT o.id, o.name, c.name AS customer_name, o.stage_id, o.amount, o.currency, o.expected_close, \
              u.display_name AS owner_name, o.stage_entered_at, o.version, o.registration \
-             FROM opportunities o JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.owner_id \
-             WHERE o.stage_id = ");
-        q.bind_i64(stage);
-        q.push(" AND o.status = 'open' AND o.deleted_at IS NULL");
-        // A department scope covers many rows: walking the stage index in order and
-        // stopping early beats collecting the department's rows and sorting them.
-        let broad = matches!(grant.scope, Scope::Department | Scope::DepartmentTree) && f.owner.is_none();
-        grant.push_filter_hinted(&mut q, "o", broad);
+             FROM opportunities o JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.owner_id WHERE ");
+        if sparse {
+            // `+` keeps SQLite off the stage index, so the scope's rows drive the query.
+            q.push("+o.stage_id = ").bind_i64(stage);
+            q.push(" AND o.status = 'open' AND o.deleted_at IS NULL AND o.id IN (");
+            push_open_in_scope(&mut q, grant);
+            q.push(")");
+        } else {
+            q.push("o.stage_id = ").bind_i64(stage);
+            q.push(" AND o.status = 'open' AND o.deleted_at IS NULL");
+            grant.push_filter_hinted(&mut q, "o", f.owner.is_none());
+        }
         push_privacy(&mut q, grant);
         if let Some(owner) = f.owner {
             q.push(" AND o.owner_id = ").bind_i64(owner);

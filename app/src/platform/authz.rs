@@ -190,6 +190,32 @@ mod server {
             let shared = self.entity.collaborators().filter(|_| matches!(self.action, Action::View | Action::Edit));
             q.push(if shared.is_some() { " AND ((" } else { " AND (" });
             let col = if unindexed { format!("+{t}") } else { t.to_string() };
+            self.push_scope_condition(q, &col);
+            q.push(")");
+            // Records shared with the user as a collaborator (view access reaches View,
+            // edit access reaches View and Edit), whatever their owner and department.
+            if let Some((table, column)) = shared {
+                q.push(&format!(" OR {t}.id IN (SELECT s.{column} FROM {table} s WHERE s.user_id = "));
+                q.bind_i64(self.user_id);
+                if self.action == Action::Edit {
+                    q.push(" AND s.access = 'edit'");
+                }
+                q.push("))");
+            }
+        }
+
+        /// Appends ` AND (<scope condition>)` without the records shared with the user:
+        /// the owner's and the department's rows only (nothing for `All`).
+        pub fn push_scope_only(&self, q: &mut SqlBuilder, t: &str) {
+            if self.scope == Scope::All {
+                return;
+            }
+            q.push(" AND (");
+            self.push_scope_condition(q, t);
+            q.push(")");
+        }
+
+        fn push_scope_condition(&self, q: &mut SqlBuilder, col: &str) {
             match (self.scope, self.department_id, &self.department_path) {
                 (Scope::DepartmentTree, Some(_), Some(path)) => {
                     q.push(&format!("{col}.department_id IN (SELECT d.id FROM departments d WHERE d.path LIKE "));
@@ -205,17 +231,6 @@ mod server {
                     q.push(&format!("{col}.owner_id = "));
                     q.bind_i64(self.user_id);
                 }
-            }
-            q.push(")");
-            // Records shared with the user as a collaborator (view access reaches View,
-            // edit access reaches View and Edit), whatever their owner and department.
-            if let Some((table, column)) = shared {
-                q.push(&format!(" OR {t}.id IN (SELECT s.{column} FROM {table} s WHERE s.user_id = "));
-                q.bind_i64(self.user_id);
-                if self.action == Action::Edit {
-                    q.push(" AND s.access = 'edit'");
-                }
-                q.push("))");
             }
         }
 

@@ -53,6 +53,16 @@ pub fn field_error(
     })
 }
 
+/// One labelled value of a record's page (`—` when empty), inside a `<dl>`.
+pub fn detail_field(t: I18n, key: &str, value: Option<String>) -> impl IntoView {
+    view! {
+        <div class="flex flex-col border-b border-slate-100 py-2 sm:flex-row sm:gap-4">
+            <dt class="w-32 shrink-0 text-sm text-slate-500">{t.t(key)}</dt>
+            <dd class="min-w-0 whitespace-pre-wrap break-words">{value.filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "—".to_string())}</dd>
+        </div>
+    }
+}
+
 /// Red banner for a failed request.
 #[component]
 pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

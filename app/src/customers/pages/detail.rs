@@ -4,8 +4,8 @@ use crate::contacts::pages::ContactsSection;
 use crate::customers::api::{delete_customer, get_customer, restore_customer};
 use crate::customers::types::CustomerDetail;
 use crate::platform::error::AppError;
-use crate::platform::i18n::{use_i18n, I18n};
-use crate::ui::{error_text, fmt_time, ErrorBanner, PageHeader, BTN_DANGER, BTN_PRIMARY, BTN_SECONDARY};
+use crate::platform::i18n::use_i18n;
+use crate::ui::{detail_field as field, error_text, fmt_time, ErrorBanner, PageHeader, BTN_DANGER, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -45,15 +45,6 @@ pub fn CustomerDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-fn field(t: I18n, key: &str, value: Option<String>) -> impl IntoView {
-    view! {
-        <div class="flex flex-col border-b border-slate-100 py-2 sm:flex-row sm:gap-4">
-            <dt class="w-32 shrink-0 text-sm text-slate-500">{t.t(key)}</dt>
-            <dd class="break-words">{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".to_string())}</dd>
-        </div>
     }
 }
 

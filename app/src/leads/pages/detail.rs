@@ -7,7 +7,7 @@ use crate::leads::api::{assign_leads, claim_lead, delete_lead, get_lead, set_lea
 use crate::leads::types::*;
 use crate::platform::error::AppError;
 use crate::platform::i18n::{use_i18n, I18n};
-use crate::ui::{error_text, fmt_time, PageHeader, TextArea, BTN_DANGER, BTN_PRIMARY, BTN_SECONDARY};
+use crate::ui::{detail_field as field, error_text, fmt_time, PageHeader, TextArea, BTN_DANGER, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -48,15 +48,6 @@ pub fn LeadDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-fn field(t: I18n, key: &str, value: Option<String>) -> impl IntoView {
-    view! {
-        <div class="flex flex-col border-b border-slate-100 py-2 sm:flex-row sm:gap-4">
-            <dt class="w-32 shrink-0 text-sm text-slate-500">{t.t(key)}</dt>
-            <dd class="min-w-0 whitespace-pre-wrap break-words">{value.filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "—".to_string())}</dd>
-        </div>
     }
 }
 
