@@ -97,6 +97,8 @@ test('on a desktop a salesperson converts a lead into customer, contact and oppo
   await row(page, '周志明').getByRole('link', { name: '周志明' }).first().click();
   await page.waitForURL(/\/leads\/\d+$/);
   await hydrated(page);
+  // The owner's department by name.
+  await page.getByText('华东销售组').first().waitFor();
   await page.getByTestId('convert').click();
   const panel = page.getByTestId('convert-panel');
   await panel.waitFor();

@@ -22,7 +22,7 @@ fn push_reach(q: &mut SqlBuilder, r: &Reach<'_>) {
 
 const DETAIL: &str = "SELECT l.id, l.name, l.company, l.title, l.mobile, l.phone, l.email, l.region, l.industry, l.source, l.channel, \
      l.needs, l.notes, l.status, l.disqualify_reason, l.score, l.territory_id, t.name AS territory_name, l.owner_id, \
-     u.display_name AS owner_name, l.department_id, d.path AS department_path, l.customer_id, c.name AS customer_name, l.contact_id, \
+     u.display_name AS owner_name, l.department_id, d.path AS department_path, d.name AS department_name, l.customer_id, c.name AS customer_name, l.contact_id, \
      l.opportunity_id, o.name AS opportunity_name, l.converted_at, l.version, l.created_at, l.updated_at \
      FROM leads l LEFT JOIN lead_territories t ON t.id = l.territory_id LEFT JOIN users u ON u.id = l.owner_id \
      LEFT JOIN departments d ON d.id = l.department_id LEFT JOIN customers c ON c.id = l.customer_id \

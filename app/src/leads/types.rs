@@ -260,6 +260,7 @@ pub struct Lead {
     pub owner_name: Option<String>,
     pub department_id: Option<i64>,
     pub department_path: Option<String>,
+    pub department_name: Option<String>,
     pub customer_id: Option<i64>,
     pub customer_name: Option<String>,
     pub contact_id: Option<i64>,

@@ -314,7 +314,7 @@ fn LeadView(l: Lead, reload: Callback<()>, notice: RwSignal<Option<String>>) -> 
                 <dl>
                     {field(t, "lead.owner", Some(owner_text))}
                     {field(t, "lead.territory", l.territory_name.clone())}
-                    {field(t, "lead.department", l.department_path.clone())}
+                    {field(t, "lead.department", l.department_name.clone())}
                     {field(t, "lead.created_at", Some(fmt_time(l.created_at)))}
                     {field(t, "lead.updated_at", Some(fmt_time(l.updated_at)))}
                 </dl>
