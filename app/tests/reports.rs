@@ -202,3 +202,122 @@ async fn targets_are_set_by_managers_and_a_department_target_wins() {
     })
     .await;
 }
+
+/// Milliseconds of a UTC date-time `YYYY-MM-DD` plus hours.
+fn at(day: &str, hours: i64) -> i64 {
+    app::platform::time::parse_date_ms(day, 0).unwrap() + hours * 3_600_000
+}
+
+#[tokio::test]
+async fn rollups_give_the_same_dashboard_as_reading_every_opportunity() {
+    use app::customers::collaborators;
+    use app::customers::types::ShareAccess;
+    use app::platform::authz::Entity;
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let ca = customer(&db, &o.alice, "北京天度网络科技有限公司", None).await;
+        let cb = customer(&db, &o.bob, "上海浦江精密机械股份有限公司", None).await;
+        let cc = customer(&db, &o.carol, "广州南沙港务有限公司", None).await;
+        let board = opps::board(&db, &o.alice, &BoardQuery::default()).await.unwrap();
+        let stage = |code: &str| board.process.stages.iter().find(|s| s.code.as_deref() == Some(code)).unwrap().id;
+        let (qualification, proposal) = (stage("qualification"), stage("proposal"));
+
+        // Opportunities of three people in two teams, some private, created, moved and
+        // closed a few hours either side of month starts (UTC), so every time zone
+        // below puts some of them in another month than UTC does.
+        let edges = [("2025-03-01", -9), ("2025-03-01", 3), ("2025-06-01", -2), ("2025-06-30", 20), ("2025-12-31", 18), ("2026-01-01", 4)];
+        let mut ids = Vec::new();
+        for (i, (day, hours)) in edges.iter().enumerate() {
+            for (who, c) in [(&o.alice, ca), (&o.bob, cb), (&o.carol, cc)] {
+                let k = contacts::create_contact(&db, who, c, &ContactInput { name: format!("联系人 {i}"), ..Default::default() })
+                    .await
+                    .unwrap();
+                let input = OpportunityInput {
+                    contact_id: Some(k),
+                    needs: "系统升级".into(),
+                    is_private: i % 3 == 1,
+                    ..opp(&format!("商机 {i} {}", who.username), c, &format!("{}", 100 * (i + 1)), &format!("2025-{:02}-15", i * 2 + 1))
+                };
+                let id = opps::create(&db, who, &input).await.unwrap();
+                let mut v = opps::get(&db, who, id).await.unwrap().version;
+                if i % 2 == 0 {
+                    v = opps::move_stage(&db, who, id, v, qualification).await.unwrap().version;
+                }
+                if i % 3 == 0 {
+                    v = opps::move_stage(&db, who, id, v, proposal).await.unwrap().version;
+                }
+                match i % 4 {
+                    1 => {
+                        opps::close(&db, who, id, v, true, "价格优势", "").await.unwrap();
+                    }
+                    3 => {
+                        opps::close(&db, who, id, v, false, "预算取消", "").await.unwrap();
+                    }
+                    _ => {}
+                }
+                let t = at(day, *hours);
+                let mut tx = db.write().await.unwrap();
+                sql(
+                    "UPDATE opportunities SET created_at = $1, closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE $2 END WHERE id = $3",
+                )
+                .arg_i64(t - 86_400_000 * (i as i64 + 1))
+                .arg_i64(t)
+                .arg_i64(id)
+                .execute(&mut tx)
+                .await
+                .unwrap();
+                sql("INSERT INTO opportunity_stage_history (opportunity_id, from_stage_id, to_stage_id, moved_at, time_in_stage) \
+                     VALUES ($1, $2, $3, $4, $5)")
+                .arg_i64(id)
+                .arg_i64(qualification)
+                .arg_i64(proposal)
+                .arg_i64(t + 3_600_000)
+                .arg_i64(86_400_000 * (i as i64 + 1))
+                .execute(&mut tx)
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+                ids.push((id, who.clone()));
+            }
+        }
+        // Sharing reaches across teams and into private rows; a reassignment and a
+        // deletion move rows between and out of the rollups.
+        collaborators::add(&db, &o.carol, Entity::Opportunity, ids[5].0, o.alice.id, ShareAccess::View).await.unwrap();
+        collaborators::add(&db, &o.carol, Entity::Opportunity, ids[14].0, o.bob.id, ShareAccess::Edit).await.unwrap();
+        collaborators::add(&db, &o.bob, Entity::Opportunity, ids[4].0, o.carol.id, ShareAccess::View).await.unwrap();
+        let (id, who) = &ids[0];
+        let mut reassigned = opps::get(&db, who, *id).await.unwrap();
+        let input = OpportunityInput {
+            owner_id: Some(o.carol.id),
+            contact_id: reassigned.contact_id,
+            needs: "系统升级".into(),
+            ..opp(&reassigned.name, ca, "4321", "2025-04-30")
+        };
+        reassigned = opps::update(&db, &o.manager, *id, reassigned.version, &input).await.unwrap();
+        assert_eq!(reassigned.owner_id, Some(o.carol.id));
+        let (id, who) = &ids[2];
+        let v = opps::get(&db, who, *id).await.unwrap().version;
+        opps::delete(&db, who, *id, v).await.unwrap();
+
+        let year = DashFilter { from: Some("2025-01".into()), to: Some("2025-12".into()), ..Default::default() };
+        let filters = [
+            year.clone(),
+            DashFilter { from: Some("2025-03".into()), to: Some("2025-06".into()), ..Default::default() },
+            DashFilter { owner: Some(o.carol.id), ..year.clone() },
+            DashFilter { department: Some(o.alice.department_id.unwrap()), ..year.clone() },
+        ];
+        let mut seen_won = 0;
+        for user in [&o.admin, &o.manager, &o.alice, &o.bob, &o.carol] {
+            for tz in [480, -300, 330, 0, 840, -720] {
+                for f in &filters {
+                    let rolled = reports::dashboard_from(&db, user, f, tz, reports::Source::Rollup).await.unwrap();
+                    let scanned = reports::dashboard_from(&db, user, f, tz, reports::Source::Scan).await.unwrap();
+                    assert_eq!(rolled, scanned, "{} at {tz} with {f:?}", user.username);
+                    seen_won += rolled.total.won_count;
+                }
+            }
+        }
+        assert!(seen_won > 0);
+    })
+    .await;
+}

@@ -16,10 +16,11 @@ use crate::opportunities::types::{weighted, OppFilter, StageKind};
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::authz::{authorize, Action, CurrentUser, Entity, Grant};
 use crate::platform::db::Db;
+use crate::platform::db::Tx;
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::money::{parse_amount, Currency};
 use crate::platform::time::{date_parts, now_ms, parse_date_ms};
-use crate::reports::repo;
+use crate::reports::repo::{self, Part};
 use crate::reports::types::*;
 
 /// The current month and year in the user's zone.
@@ -36,7 +37,7 @@ struct Person {
 }
 
 /// People and departments the grant reaches.
-async fn reachable(tx: &mut crate::platform::db::Tx, grant: &Grant) -> Result<(Vec<Person>, Vec<(i64, String, String)>), sqlx::Error> {
+async fn reachable(tx: &mut Tx, grant: &Grant) -> Result<(Vec<Person>, Vec<(i64, String, String)>), sqlx::Error> {
     let people = repo::people(tx)
         .await?
         .into_iter()
@@ -47,7 +48,160 @@ async fn reachable(tx: &mut crate::platform::db::Tx, grant: &Grant) -> Result<(V
     Ok((people, departments))
 }
 
+/// Where the dashboard's counts are read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The rollup tables, corrected at the user's month edges and for shared rows.
+    Rollup,
+    /// The opportunities themselves, as the drill-down lists read them.
+    Scan,
+}
+
+/// The counts every figure is computed from, summed by the consumer (a part may be
+/// listed several times, corrections with negative counts).
+#[derive(Default)]
+struct Counts {
+    /// Open opportunities: (stage, count, amount).
+    funnel: Vec<(i64, i64, i64)>,
+    /// Created in the period: (furthest stage, status, count).
+    furthest: Vec<(Option<i64>, String, i64)>,
+    /// Moves in the period: (stage left, moves, total ms in it).
+    moves: Vec<(i64, i64, i64)>,
+    /// Forecast cells, bucketed by the period's months.
+    cells: Vec<Cell>,
+}
+
+/// The months of the report and where each starts, in the user's zone and in UTC
+/// (one more entry than months: the end of the last).
+struct Period {
+    months: Vec<String>,
+    local: Vec<i64>,
+    utc: Vec<i64>,
+}
+
+impl Period {
+    fn intervals(&self) -> Vec<(i64, i64)> {
+        self.local.windows(2).map(|w| (w[0], w[1])).collect()
+    }
+
+    /// The hours between each local and UTC month start, with the month a row there
+    /// falls in by UTC (what the rollups counted it in) and by the user's zone (where
+    /// the report wants it); -1 or the number of months when outside the period.
+    fn edges(&self) -> Vec<((i64, i64), i64, i64)> {
+        (0..self.local.len())
+            .filter(|&i| self.local[i] != self.utc[i])
+            .map(|i| {
+                let (b, u, i) = (self.local[i], self.utc[i], i as i64);
+                if b < u {
+                    ((b, u), i - 1, i)
+                } else {
+                    ((u, b), i, i - 1)
+                }
+            })
+            .collect()
+    }
+}
+
+fn day_utc(d: &str) -> i64 {
+    parse_date_ms(d, 0).unwrap_or_default()
+}
+
+/// A month `YYYY-MM` as the rollups' `YYYYMM`.
+fn month_key(m: &str) -> i64 {
+    m.replace('-', "").parse().unwrap_or_default()
+}
+
+/// Counts read from the opportunities.
+async fn scan(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    filter: &OppFilter,
+    period: &Period,
+    starts: &[String],
+    end: &str,
+) -> Result<Counts, sqlx::Error> {
+    let whole = [(period.local[0], period.local[period.local.len() - 1])];
+    let mut cells = repo::open_cells(tx, grant, part, filter, starts, end).await?;
+    cells.extend(repo::won_cells(tx, grant, part, filter, &period.intervals()).await?);
+    Ok(Counts {
+        funnel: repo::funnel(tx, grant, part, filter).await?,
+        furthest: repo::furthest(tx, grant, part, filter, &whole).await?.into_iter().map(|r| (r.1, r.2, r.3)).collect(),
+        moves: repo::moves(tx, grant, part, filter, &whole).await?.into_iter().map(|r| (r.1, r.2, r.3)).collect(),
+        cells,
+    })
+}
+
+/// Counts read from the rollups (UTC months, the rolled part of the scope), plus the
+/// rows shared with the user, corrected by the rows between UTC and local month starts.
+async fn rolled(
+    tx: &mut Tx,
+    grant: &Grant,
+    filter: &OppFilter,
+    period: &Period,
+    starts: &[String],
+    end: &str,
+) -> Result<Counts, sqlx::Error> {
+    let mut c = scan(tx, grant, Part::Shared, filter, period, starts, end).await?;
+    let keys: Vec<i64> = period.months.iter().map(|m| month_key(m)).collect();
+    let (first, last) = (keys[0], keys[keys.len() - 1]);
+    let bucket = |month: i64| keys.iter().position(|k| *k == month).map(|i| i as i64);
+    let cell = |r: (Option<i64>, Option<i64>, i64, i64, i64, i64), won: bool, bucket: i64| Cell {
+        owner_id: r.0,
+        department_id: r.1,
+        stage_id: r.2,
+        won,
+        bucket,
+        count: r.4,
+        amount: r.5,
+    };
+    for r in repo::rolled_open(tx, grant, filter).await? {
+        c.funnel.push((r.2, r.4, r.5));
+        if let Some(b) = bucket(r.3) {
+            c.cells.push(cell(r, false, b));
+        }
+    }
+    for r in repo::rolled_won(tx, grant, filter, first, last).await? {
+        if let Some(b) = bucket(r.3) {
+            c.cells.push(cell(r, true, b));
+        }
+    }
+    c.furthest.extend(repo::rolled_created(tx, grant, filter, first, last).await?);
+    c.moves.extend(repo::rolled_moves(tx, grant, filter, first, last).await?);
+
+    let edges = period.edges();
+    if edges.is_empty() {
+        return Ok(c);
+    }
+    let windows: Vec<(i64, i64)> = edges.iter().map(|e| e.0).collect();
+    let n = period.months.len() as i64;
+    let inside = |b: i64| (0..n).contains(&b);
+    // +1: in the period locally but not by UTC; -1: the other way round.
+    let sign = |w: i64| edges.get(w as usize).map(|e| inside(e.2) as i64 - inside(e.1) as i64).unwrap_or(0);
+    for (w, stage, status, count) in repo::furthest(tx, grant, Part::Rolled, filter, &windows).await? {
+        c.furthest.push((stage, status, sign(w) * count));
+    }
+    for (w, stage, moves, total) in repo::moves(tx, grant, Part::Rolled, filter, &windows).await? {
+        c.moves.push((stage, sign(w) * moves, sign(w) * total));
+    }
+    for x in repo::won_cells(tx, grant, Part::Rolled, filter, &windows).await? {
+        let Some(&(_, utc, local)) = edges.get(x.bucket as usize) else { continue };
+        if inside(utc) {
+            c.cells.push(Cell { bucket: utc, count: -x.count, amount: -x.amount, ..x.clone() });
+        }
+        if inside(local) {
+            c.cells.push(Cell { bucket: local, ..x });
+        }
+    }
+    Ok(c)
+}
+
 pub async fn dashboard(db: &Db, user: &CurrentUser, f: &DashFilter, tz_offset_minutes: i32) -> AppResult<Dashboard> {
+    dashboard_from(db, user, f, tz_offset_minutes, Source::Rollup).await
+}
+
+/// The dashboard with its counts read from `source`; both give the same figures.
+pub async fn dashboard_from(db: &Db, user: &CurrentUser, f: &DashFilter, tz_offset_minutes: i32, source: Source) -> AppResult<Dashboard> {
     let grant = authorize(user, Entity::Opportunity, Action::View)?;
     let (year, _) = this_month(tz_offset_minutes);
     let from = f.from.clone().unwrap_or_else(|| format!("{year:04}-01"));
@@ -68,44 +222,51 @@ pub async fn dashboard(db: &Db, user: &CurrentUser, f: &DashFilter, tz_offset_mi
     let day_ms = |d: &str| parse_date_ms(d, tz_offset_minutes).ok_or_else(|| AppError::validation("from", "validation.date"));
     let mut bounds = months.iter().map(|m| day_ms(&format!("{m}-01"))).collect::<AppResult<Vec<i64>>>()?;
     bounds.push(day_ms(&format!("{}-01", next_month(&to)))?);
-    let (start, end) = (bounds[0], bounds[bounds.len() - 1]);
+
+    let period = Period {
+        utc: months.iter().map(|m| format!("{m}-01")).chain([format!("{}-01", next_month(&to))]).map(|d| day_utc(&d)).collect(),
+        local: bounds,
+        months: months.clone(),
+    };
+    let starts: Vec<String> = months.iter().map(|m| format!("{m}-01")).collect();
+    let end = month_end(&to);
+    let counts = match source {
+        Source::Scan => scan(&mut tx, &grant, Part::Seen, &filter, &period, &starts, &end).await?,
+        Source::Rollup => rolled(&mut tx, &grant, &filter, &period, &starts, &end).await?,
+    };
 
     // Funnel, flow and time in stage.
-    let counts = repo::funnel(&mut tx, &grant, &filter).await?;
     let funnel: Vec<FunnelRow> = process
         .stages
         .iter()
         .filter(|s| s.kind() == StageKind::Open)
         .map(|s| {
-            let (count, amount) = counts.iter().find(|c| c.0 == s.id).map(|c| (c.1, c.2)).unwrap_or((0, 0));
+            let (count, amount) = counts.funnel.iter().filter(|c| c.0 == s.id).fold((0, 0), |a, c| (a.0 + c.1, a.1 + c.2));
             FunnelRow { stage_id: s.id, count, amount, weighted: weighted(amount, s.probability) }
         })
         .collect();
-    let furthest = repo::furthest(&mut tx, &grant, &filter, start, end).await?;
+    let furthest = &counts.furthest;
     let won = furthest.iter().filter(|r| r.1 == "won").map(|r| r.2).sum();
     let closed = furthest.iter().filter(|r| r.1 != "open").map(|r| r.2).sum();
     let by_stage: Vec<(i64, i64)> = furthest.iter().filter_map(|r| r.0.map(|s| (s, r.2))).collect();
     let reach = reached(&process.stages, &by_stage);
-    let times = repo::time_in_stage(&mut tx, &grant, &filter, start, end).await?;
     let flow = reach
         .iter()
         .enumerate()
         .map(|(i, &(stage_id, n))| {
-            let t = times.iter().find(|t| t.0 == stage_id);
+            let (moves, total) = counts.moves.iter().filter(|t| t.0 == stage_id).fold((0, 0), |a, t| (a.0 + t.1, a.1 + t.2));
             StageFlow {
                 stage_id,
                 reached: n,
                 to_next_permille: reach.get(i + 1).and_then(|next| permille(next.1, n)),
-                avg_ms: t.map(|t| t.2),
-                moves: t.map(|t| t.1).unwrap_or(0),
+                avg_ms: (moves > 0).then(|| total / moves),
+                moves,
             }
         })
         .collect();
 
     // Forecast cells and targets.
-    let starts: Vec<String> = months.iter().map(|m| format!("{m}-01")).collect();
-    let mut cells = repo::open_cells(&mut tx, &grant, &filter, &starts, &month_end(&to)).await?;
-    cells.extend(repo::won_cells(&mut tx, &grant, &filter, &bounds).await?);
+    let cells = counts.cells;
     let targets = repo::targets(&mut tx, &from, &to, &currency).await?;
     let (people, departments) = reachable(&mut tx, &grant).await?;
     drop(tx);
