@@ -525,9 +525,9 @@ pub async fn bench_pipeline(db: &Db, username: &str, iterations: usize, concurre
 /// China time.
 async fn bench_dashboard(db: &Db, user: &CurrentUser, c: usize, per_task: usize) -> anyhow::Result<()> {
     use app::reports::types::DashFilter;
-    let (db, user) = (db.clone(), user.clone());
+    let (db1, user1) = (db.clone(), user.clone());
     let (times, _) = timed(vec![(); c], per_task, move |_| {
-        let (db, user) = (db.clone(), user.clone());
+        let (db, user) = (db1.clone(), user1.clone());
         async move {
             app::reports::service::dashboard(&db, &user, &DashFilter::default(), 480).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             Ok(())
@@ -535,5 +535,35 @@ async fn bench_dashboard(db: &Db, user: &CurrentUser, c: usize, per_task: usize)
     })
     .await?;
     report("dashboard (service)", c, &times, "");
+
+    // One at a time: the rollups against reading every opportunity (the old path, kept
+    // as `Source::Scan`), which must give the same dashboard.
+    use app::reports::service::{dashboard_from, Source};
+    let run = |source: Source, runs: usize| {
+        let (db, user) = (db.clone(), user.clone());
+        async move {
+            let mut times = Vec::with_capacity(runs);
+            let mut last = None;
+            for _ in 0..runs {
+                let t = Instant::now();
+                let d = dashboard_from(&db, &user, &DashFilter::default(), 480, source).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+                last = Some(d);
+            }
+            times.sort_by(f64::total_cmp);
+            anyhow::Ok((times, last))
+        }
+    };
+    let (rolled, a) = run(Source::Rollup, 21).await?;
+    let (scanned, b) = run(Source::Scan, 3).await?;
+    report("dashboard from rollups (service)", 1, &rolled, "");
+    let ratio = scanned[scanned.len() / 2] / rolled[rolled.len() / 2].max(0.001);
+    report("dashboard reading every opportunity (service)", 1, &scanned, &format!("; {ratio:.0}x the rollups' median"));
+    let mut tx = db.read().await?;
+    let mut rows = Vec::new();
+    for t in ["open", "created", "won", "moves"] {
+        rows.push(format!("{t} {}", sql(&format!("SELECT COUNT(*) FROM opportunity_rollup_{t}")).fetch_i64(&mut tx).await?));
+    }
+    println!("rollup rows: {}; same dashboard from both: {}", rows.join(", "), if a == b { "yes" } else { "NO" });
     Ok(())
 }
