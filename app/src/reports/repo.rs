@@ -143,9 +143,10 @@ pub async fn moves(
     }
     let mut q = sql("SELECT ");
     push_interval_index(&mut q, "h.moved_at", intervals);
+    // CROSS JOIN: SQLite reads the history by `moved_at` first instead of every opportunity.
     q.push(
         ", h.from_stage_id, COUNT(*), CAST(SUM(h.time_in_stage) AS BIGINT) \
-         FROM opportunity_stage_history h JOIN opportunities o ON o.id = h.opportunity_id WHERE o.deleted_at IS NULL",
+         FROM opportunity_stage_history h CROSS JOIN opportunities o WHERE o.id = h.opportunity_id AND o.deleted_at IS NULL",
     );
     push_part(&mut q, grant, part);
     push_opp_filter(&mut q, f, None, None);

@@ -173,17 +173,20 @@ async fn rolled(
     if edges.is_empty() {
         return Ok(c);
     }
-    let windows: Vec<(i64, i64)> = edges.iter().map(|e| e.0).collect();
     let n = period.months.len() as i64;
     let inside = |b: i64| (0..n).contains(&b);
-    // +1: in the period locally but not by UTC; -1: the other way round.
-    let sign = |w: i64| edges.get(w as usize).map(|e| inside(e.2) as i64 - inside(e.1) as i64).unwrap_or(0);
-    for (w, stage, status, count) in repo::furthest(tx, grant, Part::Rolled, filter, &windows).await? {
+    // Whole-period counts change only at the period's two ends: +1 for rows in the
+    // period locally but not by UTC, -1 the other way round.
+    let (ends, signs): (Vec<(i64, i64)>, Vec<i64>) =
+        edges.iter().filter(|e| inside(e.1) != inside(e.2)).map(|e| (e.0, inside(e.2) as i64 - inside(e.1) as i64)).unzip();
+    let sign = |w: i64| signs.get(w as usize).copied().unwrap_or(0);
+    for (w, stage, status, count) in repo::furthest(tx, grant, Part::Rolled, filter, &ends).await? {
         c.furthest.push((stage, status, sign(w) * count));
     }
-    for (w, stage, moves, total) in repo::moves(tx, grant, Part::Rolled, filter, &windows).await? {
+    for (w, stage, moves, total) in repo::moves(tx, grant, Part::Rolled, filter, &ends).await? {
         c.moves.push((stage, sign(w) * moves, sign(w) * total));
     }
+    let windows: Vec<(i64, i64)> = edges.iter().map(|e| e.0).collect();
     for x in repo::won_cells(tx, grant, Part::Rolled, filter, &windows).await? {
         let Some(&(_, utc, local)) = edges.get(x.bucket as usize) else { continue };
         if inside(utc) {
