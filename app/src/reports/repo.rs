@@ -203,11 +203,15 @@ pub async fn won_cells(tx: &mut Tx, grant: &Grant, part: Part, f: &OppFilter, in
 
 /// A rollup read: the rolled part of the user's view under the dashboard's filter
 /// (process, owner, team, currency), rollup rows aliased `o`.
-fn rollup(select: &str, grant: &Grant, f: &OppFilter) -> SqlBuilder {
+fn rollup(select: &str, grant: &Grant, f: &OppFilter, months: Option<(i64, i64)>) -> SqlBuilder {
     let mut q = sql(select);
     q.push(" WHERE TRUE");
     push_rolled(&mut q, grant);
     push_opp_filter(&mut q, &OppFilter { status: None, ..f.clone() }, None, None);
+    if let Some((from, to)) = months {
+        q.push(" AND o.month >= ").bind_i64(from);
+        q.push(" AND o.month <= ").bind_i64(to);
+    }
     q
 }
 
@@ -219,6 +223,7 @@ pub async fn rolled_open(tx: &mut Tx, grant: &Grant, f: &OppFilter) -> Result<Ve
          CAST(SUM(o.amount) AS BIGINT) FROM opportunity_rollup_open o",
         grant,
         f,
+        None,
     );
     q.push(" GROUP BY o.owner_id, o.department_id, o.stage_id, o.close_month HAVING SUM(o.n) <> 0");
     q.fetch_all(tx).await
@@ -232,9 +237,8 @@ pub async fn rolled_won(tx: &mut Tx, grant: &Grant, f: &OppFilter, from: i64, to
          CAST(SUM(o.amount) AS BIGINT) FROM opportunity_rollup_won o",
         grant,
         f,
+        Some((from, to)),
     );
-    q.push(" AND o.month >= ").bind_i64(from);
-    q.push(" AND o.month <= ").bind_i64(to);
     q.push(" GROUP BY o.owner_id, o.department_id, o.stage_id, o.month HAVING SUM(o.n) <> 0");
     q.fetch_all(tx).await
 }
@@ -247,10 +251,12 @@ pub async fn rolled_created(
     from: i64,
     to: i64,
 ) -> Result<Vec<(Option<i64>, String, i64)>, sqlx::Error> {
-    let mut q =
-        rollup("SELECT NULLIF(o.furthest_stage_id, 0), o.status, CAST(SUM(o.n) AS BIGINT) FROM opportunity_rollup_created o", grant, f);
-    q.push(" AND o.month >= ").bind_i64(from);
-    q.push(" AND o.month <= ").bind_i64(to);
+    let mut q = rollup(
+        "SELECT NULLIF(o.furthest_stage_id, 0), o.status, CAST(SUM(o.n) AS BIGINT) FROM opportunity_rollup_created o",
+        grant,
+        f,
+        Some((from, to)),
+    );
     q.push(" GROUP BY o.furthest_stage_id, o.status");
     q.fetch_all(tx).await
 }
@@ -261,9 +267,8 @@ pub async fn rolled_moves(tx: &mut Tx, grant: &Grant, f: &OppFilter, from: i64, 
         "SELECT o.from_stage_id, CAST(SUM(o.n) AS BIGINT), CAST(SUM(o.total_ms) AS BIGINT) FROM opportunity_rollup_moves o",
         grant,
         f,
+        Some((from, to)),
     );
-    q.push(" AND o.month >= ").bind_i64(from);
-    q.push(" AND o.month <= ").bind_i64(to);
     q.push(" GROUP BY o.from_stage_id");
     q.fetch_all(tx).await
 }

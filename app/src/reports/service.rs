@@ -15,12 +15,11 @@ use crate::opportunities::service::pick_process;
 use crate::opportunities::types::{weighted, OppFilter, StageKind};
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::authz::{authorize, Action, CurrentUser, Entity, Grant};
-use crate::platform::db::Db;
-use crate::platform::db::Tx;
+use crate::platform::db::{Db, Tx};
 use crate::platform::error::{AppError, AppResult};
 use crate::platform::money::{parse_amount, Currency};
 use crate::platform::time::{date_parts, now_ms, parse_date_ms};
-use crate::reports::repo::{self, Part};
+use crate::reports::repo::{self, Part, RolledCell};
 use crate::reports::types::*;
 
 /// The current month and year in the user's zone.
@@ -146,7 +145,7 @@ async fn rolled(
     let keys: Vec<i64> = period.months.iter().map(|m| month_key(m)).collect();
     let (first, last) = (keys[0], keys[keys.len() - 1]);
     let bucket = |month: i64| keys.iter().position(|k| *k == month).map(|i| i as i64);
-    let cell = |r: (Option<i64>, Option<i64>, i64, i64, i64, i64), won: bool, bucket: i64| Cell {
+    let cell = |r: RolledCell, won: bool, bucket: i64| Cell {
         owner_id: r.0,
         department_id: r.1,
         stage_id: r.2,
