@@ -5,9 +5,11 @@
 pub mod account;
 pub mod activities;
 pub mod admin;
+pub mod catalog;
 pub mod contacts;
 pub mod customers;
 pub mod dictionaries;
+pub mod finance;
 pub mod leads;
 pub mod opportunities;
 pub mod platform;
@@ -82,6 +84,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("opportunities/new") view=opportunities::pages::NewOpportunityPage/>
                 <Route path=path!("opportunities/:id") view=opportunities::pages::OpportunityDetailPage/>
                 <Route path=path!("opportunities/:id/edit") view=opportunities::pages::EditOpportunityPage/>
+                <Route path=path!("products") view=catalog::pages::ProductListPage/>
+                <Route path=path!("products/new") view=catalog::pages::NewProductPage/>
+                <Route path=path!("products/:id") view=catalog::pages::ProductDetailPage/>
+                <Route path=path!("products/:id/edit") view=catalog::pages::EditProductPage/>
                 <Route path=path!("activities/plan") view=activities::pages::VisitPlanPage/>
                 <Route path=path!("contacts/birthdays") view=contacts::pages::BirthdaysPage/>
                 <Route path=path!("account") view=account::pages::AccountPage/>
@@ -94,6 +100,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/settings/value") view=customers::pages::ValueModelPage/>
                 <Route path=path!("admin/settings/targets") view=reports::pages::TargetsPage/>
                 <Route path=path!("admin/settings/processes") view=opportunities::pages::ProcessSettingsPage/>
+                <Route path=path!("admin/settings/currencies") view=finance::pages::ExchangeRatesPage/>
+                <Route path=path!("admin/settings/numbering") view=finance::pages::NumberingPage/>
                 <Route path=path!("admin/settings/leads") view=leads::pages::LeadSettingsPage/>
             </ParentRoute>
         </Routes>

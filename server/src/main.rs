@@ -3,6 +3,7 @@
 mod bench_pipeline;
 mod config;
 mod demo;
+mod demo_catalog;
 mod demo_leads;
 mod demo_pipeline;
 mod web;

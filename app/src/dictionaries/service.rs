@@ -90,9 +90,9 @@ pub async fn rename(db: &Db, user: &CurrentUser, id: i64, name: &str) -> AppResu
         .arg_i64(id)
         .execute(&mut tx)
         .await?;
-    if let Some(column) = customer_column(&item.kind) {
-        // `column` is one of a fixed set, never input.
-        sql(&format!("UPDATE customers SET {column} = $1 WHERE {column} = $2"))
+    if let Some((table, column)) = holder_column(&item.kind) {
+        // `table` and `column` are one of a fixed set, never input.
+        sql(&format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"))
             .arg_text(name.clone())
             .arg_text(item.name.clone())
             .execute(&mut tx)
@@ -109,14 +109,17 @@ pub async fn rename(db: &Db, user: &CurrentUser, id: i64, name: &str) -> AppResu
     Ok(())
 }
 
-fn customer_column(kind: &str) -> Option<&'static str> {
+/// The records holding an item's name, which follow a rename.
+fn holder_column(kind: &str) -> Option<(&'static str, &'static str)> {
     match DictKind::from_code(kind)? {
-        DictKind::Level => Some("level"),
-        DictKind::Category => Some("category"),
-        DictKind::Group => Some("customer_group"),
-        DictKind::Industry => Some("industry"),
-        DictKind::Source => Some("source"),
-        DictKind::Region => Some("region"),
+        DictKind::Level => Some(("customers", "level")),
+        DictKind::Category => Some(("customers", "category")),
+        DictKind::Group => Some(("customers", "customer_group")),
+        DictKind::Industry => Some(("customers", "industry")),
+        DictKind::Source => Some(("customers", "source")),
+        DictKind::Region => Some(("customers", "region")),
+        DictKind::ProductCategory => Some(("products", "category")),
+        DictKind::ProductUnit => Some(("products", "unit")),
     }
 }
 

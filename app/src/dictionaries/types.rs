@@ -10,11 +10,21 @@ pub enum DictKind {
     Industry,
     Source,
     Region,
+    ProductCategory,
+    ProductUnit,
 }
 
 impl DictKind {
-    pub const ALL: [DictKind; 6] =
-        [DictKind::Level, DictKind::Category, DictKind::Group, DictKind::Industry, DictKind::Source, DictKind::Region];
+    pub const ALL: [DictKind; 8] = [
+        DictKind::Level,
+        DictKind::Category,
+        DictKind::Group,
+        DictKind::Industry,
+        DictKind::Source,
+        DictKind::Region,
+        DictKind::ProductCategory,
+        DictKind::ProductUnit,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             DictKind::Level => "customer_level",
@@ -23,6 +33,8 @@ impl DictKind {
             DictKind::Industry => "industry",
             DictKind::Source => "source",
             DictKind::Region => "region",
+            DictKind::ProductCategory => "product_category",
+            DictKind::ProductUnit => "product_unit",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {
@@ -31,7 +43,7 @@ impl DictKind {
     /// Closed lists: a customer's value must be one of the active items. Open lists
     /// (industry, source, region) suggest their items but accept other text.
     pub fn closed(self) -> bool {
-        matches!(self, DictKind::Level | DictKind::Category | DictKind::Group)
+        matches!(self, DictKind::Level | DictKind::Category | DictKind::Group | DictKind::ProductCategory)
     }
 }
 

@@ -16,6 +16,7 @@ pub enum Entity {
     Setting,
     Opportunity,
     Lead,
+    Product,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -40,10 +41,11 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 9] = [
         Entity::Customer,
         Entity::Lead,
         Entity::Opportunity,
+        Entity::Product,
         Entity::User,
         Entity::Department,
         Entity::Role,
@@ -60,6 +62,7 @@ impl Entity {
             Entity::Setting => "setting",
             Entity::Opportunity => "opportunity",
             Entity::Lead => "lead",
+            Entity::Product => "product",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

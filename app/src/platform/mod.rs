@@ -4,6 +4,7 @@ pub mod authz;
 pub mod error;
 pub mod i18n;
 pub mod money;
+pub mod numbering;
 pub mod time;
 
 #[cfg(feature = "ssr")]

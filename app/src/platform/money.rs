@@ -86,6 +86,69 @@ pub fn format_amount(minor: i64, currency: Currency) -> String {
     }
 }
 
+/// Rounds `num / den` to the nearest integer, halves away from zero. `den` > 0.
+pub fn div_round(num: i128, den: i128) -> i128 {
+    let q = num / den;
+    let r = num % den;
+    if r.abs() * 2 >= den {
+        q + num.signum()
+    } else {
+        q
+    }
+}
+
+/// Exchange rates in force on one date (O7): units of the base currency for one unit
+/// of each other currency, times [`Rates::SCALE`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rates {
+    pub base: Currency,
+    pub micro: Vec<(Currency, i64)>,
+}
+
+impl Rates {
+    pub const SCALE: i64 = 1_000_000;
+
+    pub fn rate(&self, c: Currency) -> Option<i64> {
+        if c == self.base {
+            return Some(Self::SCALE);
+        }
+        self.micro.iter().find(|(k, _)| *k == c).map(|(_, r)| *r)
+    }
+
+    /// `minor` units of `from` in minor units of `to`, through the base currency,
+    /// rounded once at the end (half away from zero). `None` without a rate.
+    pub fn convert(&self, minor: i64, from: Currency, to: Currency) -> Option<i64> {
+        if from == to {
+            return Some(minor);
+        }
+        let (rf, rt) = (self.rate(from)? as i128, self.rate(to)? as i128);
+        let num = minor as i128 * rf * 10_i128.pow(to.exponent());
+        let den = rt * 10_i128.pow(from.exponent());
+        i64::try_from(div_round(num, den)).ok()
+    }
+}
+
+/// Parses a rate as typed ("7.1234") into millionths; positive, at most six decimals.
+pub fn parse_rate_micro(s: &str) -> Option<i64> {
+    let t = s.trim().replace(',', "");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 6 {
+        return None;
+    }
+    let v = whole.parse::<i64>().ok()?.checked_mul(Rates::SCALE)?.checked_add(format!("{frac:0<6}").parse().ok()?)?;
+    (v > 0).then_some(v)
+}
+
+/// Millionths as a rate without trailing zeros: 7123400 → "7.1234".
+pub fn format_rate_micro(micro: i64) -> String {
+    let (whole, frac) = (micro / Rates::SCALE, micro % Rates::SCALE);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:06}").trim_end_matches('0'))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +171,31 @@ mod tests {
         for v in [0, 1, 99, 100, 123_456_789] {
             assert_eq!(parse_amount(&format_amount(v, Currency::Cny), Currency::Cny), Some(v));
         }
+    }
+
+    #[test]
+    fn conversion_goes_through_the_base_and_rounds_once() {
+        let rates =
+            Rates { base: Currency::Cny, micro: vec![(Currency::Usd, 7_123_400), (Currency::Twd, 225_000), (Currency::Eur, 7_700_000)] };
+        // 100.00 USD = 712.34 CNY.
+        assert_eq!(rates.convert(10_000, Currency::Usd, Currency::Cny), Some(71_234));
+        // 712.34 CNY back to USD is exactly 100.00.
+        assert_eq!(rates.convert(71_234, Currency::Cny, Currency::Usd), Some(10_000));
+        // 1 000 TWD (no minor unit) = 225.00 CNY; 1.00 CNY = 4.44… TWD → 4.
+        assert_eq!(rates.convert(1_000, Currency::Twd, Currency::Cny), Some(22_500));
+        assert_eq!(rates.convert(100, Currency::Cny, Currency::Twd), Some(4));
+        // Cross rate without passing through rounded CNY: 100.00 EUR = 108.09 USD.
+        assert_eq!(rates.convert(10_000, Currency::Eur, Currency::Usd), Some(10_809));
+        assert_eq!(rates.convert(5, Currency::Hkd, Currency::Cny), None, "no HKD rate");
+        assert_eq!(rates.convert(5, Currency::Hkd, Currency::Hkd), Some(5));
+        assert_eq!(rates.convert(-10_000, Currency::Usd, Currency::Cny), Some(-71_234));
+        assert_eq!(parse_rate_micro("7.1234"), Some(7_123_400));
+        assert_eq!(parse_rate_micro("0.0045"), Some(4_500));
+        assert_eq!(parse_rate_micro("0"), None);
+        assert_eq!(parse_rate_micro("1.1234567"), None);
+        assert_eq!(format_rate_micro(7_123_400), "7.1234");
+        assert_eq!(format_rate_micro(7_000_000), "7");
+        assert_eq!(div_round(-15, 2), -8);
+        assert_eq!(div_round(14, 4), 4);
     }
 }

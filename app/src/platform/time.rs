@@ -6,6 +6,13 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
+/// Today's date in the company's time zone (`CRM_TZ_OFFSET_MINUTES`): the date documents
+/// are numbered and priced by.
+#[cfg(feature = "ssr")]
+pub fn local_today() -> (i64, i64, i64) {
+    date_parts(now_ms() + crate::account::api::tz_offset_minutes() as i64 * 60_000)
+}
+
 /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;

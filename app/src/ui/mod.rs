@@ -261,6 +261,9 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Opportunity, Action::View) {
         items.push(NavItem { href: "/opportunities", key: "nav.pipeline", icon: "📊" });
     }
+    if can(Entity::Product, Action::View) {
+        items.push(NavItem { href: "/products", key: "nav.products", icon: "📦" });
+    }
     if can(Entity::Customer, Action::Create) {
         items.push(NavItem { href: "/customers/new", key: "nav.new_customer", icon: "➕" });
     }
@@ -299,6 +302,8 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/settings/lists", key: "nav.lists", icon: "🗂️" });
         items.push(NavItem { href: "/admin/settings/value", key: "nav.value_model", icon: "📈" });
         items.push(NavItem { href: "/admin/settings/processes", key: "nav.processes", icon: "🪜" });
+        items.push(NavItem { href: "/admin/settings/currencies", key: "nav.currencies", icon: "💱" });
+        items.push(NavItem { href: "/admin/settings/numbering", key: "nav.numbering", icon: "🔢" });
     }
     if can(Entity::Setting, Action::Edit) {
         items.push(NavItem { href: "/admin/settings/leads", key: "nav.lead_settings", icon: "🧭" });

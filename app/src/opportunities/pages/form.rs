@@ -80,7 +80,7 @@ fn EditForm(o: Opportunity) -> impl IntoView {
 
 /// Picks the customer of a new opportunity by searching names.
 #[component]
-fn CustomerPicker(customer: RwSignal<Option<(i64, String)>>, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+pub(crate) fn CustomerPicker(customer: RwSignal<Option<(i64, String)>>, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
     let t = use_i18n();
     let term = RwSignal::new(String::new());
     let results = Resource::new(

@@ -11,6 +11,7 @@ pub use board::PipelinePage;
 pub(crate) use board::{money, process_label, stage_label};
 pub(crate) use detail::duration;
 pub use detail::{CustomerOpportunities, OpportunityDetailPage};
+pub(crate) use form::CustomerPicker;
 pub use form::{EditOpportunityPage, NewOpportunityPage};
 pub use list::OpportunityListPage;
 pub use settings::ProcessSettingsPage;

@@ -1,0 +1,85 @@
+//! Demo catalog: product categories, products and services numbered by the product
+//! rule, a few price policies, and exchange rates, so pricing has something to show.
+use app::catalog::repo;
+use app::catalog::types::{PricePolicyInput, ProductInput};
+use app::platform::audit::{self, AuditEntry};
+use app::platform::db::{sql, Tx};
+use app::platform::numbering::next_number;
+use app::platform::time::local_today;
+
+/// (name, kind, category, unit, list price, cost, tax %)
+const PRODUCTS: [(&str, &str, &str, &str, &str, &str, &str); 8] = [
+    ("云客 CRM 标准版（年）", "product", "软件", "套", "12800", "3000", "6"),
+    ("云客 CRM 专业版（年）", "product", "软件", "套", "25800", "6000", "6"),
+    ("门店收银终端 T2", "product", "硬件", "台", "3680", "2450", "13"),
+    ("手持巡检终端 H5", "product", "硬件", "台", "4980", "3300", "13"),
+    ("扫码枪 S1", "product", "配件", "个", "268", "120", "13"),
+    ("上门安装调试", "service", "服务", "次", "800", "300", "6"),
+    ("驻场实施（人天）", "service", "服务", "小时", "250", "120", "6"),
+    ("年度维保服务", "service", "服务", "年", "3000", "900", "6"),
+];
+
+/// `by`: the user recorded as creating the demo catalog.
+pub async fn seed(tx: &mut Tx, by: i64, now: i64) -> anyhow::Result<()> {
+    for (i, name) in ["软件", "硬件", "配件", "服务"].iter().enumerate() {
+        sql("INSERT INTO dictionary_items (kind, name, sort_order, active, created_at, updated_at) VALUES ('product_category', $1, $2, TRUE, $3, $3)")
+            .arg_text(*name)
+            .arg_i64(i as i64 + 1)
+            .arg_i64(now)
+            .execute(tx)
+            .await?;
+    }
+    let mut ids = Vec::new();
+    for (name, kind, category, unit, price, cost, tax) in PRODUCTS {
+        let input = ProductInput {
+            name: name.into(),
+            kind: kind.into(),
+            category: category.into(),
+            unit: unit.into(),
+            list_price: price.into(),
+            cost: cost.into(),
+            tax_rate: tax.into(),
+            ..Default::default()
+        };
+        let valid = input.validate().map_err(|e| anyhow::anyhow!("demo product {name} invalid: {e:?}"))?;
+        let code = next_number(tx, "product", local_today()).await?;
+        let id = repo::insert(tx, &valid, &code, by, now).await?;
+        audit::record(
+            tx,
+            AuditEntry::with_meta(&Default::default(), None, "demo", "create").on("product", id).summary(format!("{code} {name}")),
+        )
+        .await?;
+        ids.push(id);
+    }
+    // Level A customers get 10 % off the standard edition; 10 terminals or more cost 3 300.
+    let policies = [
+        (
+            ids[0],
+            PricePolicyInput {
+                name: "A 级客户九折".into(),
+                target: "level".into(),
+                target_value: "A".into(),
+                discount: "10".into(),
+                ..Default::default()
+            },
+        ),
+        (ids[2], PricePolicyInput { name: "批量价（10 台起）".into(), min_qty: "10".into(), price: "3300".into(), ..Default::default() }),
+    ];
+    for (product, input) in policies {
+        let valid = input.validate().map_err(|e| anyhow::anyhow!("demo policy invalid: {e:?}"))?;
+        repo::insert_policy(tx, product, &valid, by, now).await?;
+    }
+    let (y, m, _) = local_today();
+    let first = format!("{y:04}-{m:02}-01");
+    for (currency, rate) in [("USD", 7_123_400), ("HKD", 912_000), ("EUR", 7_715_000)] {
+        sql("INSERT INTO exchange_rates (currency, rate_date, rate_micro, created_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+            .arg_text(currency)
+            .arg_text(first.clone())
+            .arg_i64(rate)
+            .arg_i64(now)
+            .arg_i64(by)
+            .execute(tx)
+            .await?;
+    }
+    Ok(())
+}
