@@ -13,6 +13,7 @@ pub mod finance;
 pub mod leads;
 pub mod opportunities;
 pub mod platform;
+pub mod quotes;
 pub mod reports;
 pub mod ui;
 
@@ -88,6 +89,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("products/new") view=catalog::pages::NewProductPage/>
                 <Route path=path!("products/:id") view=catalog::pages::ProductDetailPage/>
                 <Route path=path!("products/:id/edit") view=catalog::pages::EditProductPage/>
+                <Route path=path!("quotes") view=quotes::pages::QuoteListPage/>
+                <Route path=path!("quotes/new") view=quotes::pages::NewQuotePage/>
+                <Route path=path!("quotes/:id") view=quotes::pages::QuoteDetailPage/>
+                <Route path=path!("quotes/:id/edit") view=quotes::pages::EditQuotePage/>
                 <Route path=path!("activities/plan") view=activities::pages::VisitPlanPage/>
                 <Route path=path!("contacts/birthdays") view=contacts::pages::BirthdaysPage/>
                 <Route path=path!("account") view=account::pages::AccountPage/>

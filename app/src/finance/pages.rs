@@ -168,6 +168,7 @@ pub fn NumberingPage() -> impl IntoView {
                                     <RuleRow rule next today can_edit on_saved=Callback::new(move |_| data.refetch())/>
                                 }).collect_view()}
                             </div>
+                            {can_edit.then(|| view! { <crate::quotes::pages::QuoteApprovalSetting/> })}
                         }.into_any()
                     }
                 }

@@ -17,6 +17,7 @@ pub enum Entity {
     Opportunity,
     Lead,
     Product,
+    Quote,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -29,6 +30,8 @@ pub enum Action {
     Assign,
     /// Take a customer from the public pool.
     Claim,
+    /// Decide on something waiting for approval (a quote's discount).
+    Approve,
 }
 
 /// Which records a grant reaches. Ordered from narrowest to widest.
@@ -41,10 +44,11 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 9] = [
+    pub const ALL: [Entity; 10] = [
         Entity::Customer,
         Entity::Lead,
         Entity::Opportunity,
+        Entity::Quote,
         Entity::Product,
         Entity::User,
         Entity::Department,
@@ -63,6 +67,7 @@ impl Entity {
             Entity::Opportunity => "opportunity",
             Entity::Lead => "lead",
             Entity::Product => "product",
+            Entity::Quote => "quote",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {
@@ -80,8 +85,8 @@ impl Entity {
 }
 
 impl Action {
-    pub const ALL: [Action; 7] =
-        [Action::View, Action::Create, Action::Edit, Action::Delete, Action::Export, Action::Assign, Action::Claim];
+    pub const ALL: [Action; 8] =
+        [Action::View, Action::Create, Action::Edit, Action::Delete, Action::Export, Action::Assign, Action::Claim, Action::Approve];
     pub fn code(self) -> &'static str {
         match self {
             Action::View => "view",
@@ -91,6 +96,7 @@ impl Action {
             Action::Export => "export",
             Action::Assign => "assign",
             Action::Claim => "claim",
+            Action::Approve => "approve",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

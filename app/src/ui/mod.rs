@@ -78,6 +78,32 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     }
 }
 
+/// The banner above a form: a conflict (someone saved first; reload to see it), the
+/// server's refusal, or the browser's own check failing. Field messages sit by the fields.
+#[component]
+pub fn FormAlert(
+    #[prop(into)] server_error: Signal<Option<AppError>>,
+    local: RwSignal<Vec<crate::platform::error::FieldError>>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let red = "rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800";
+    move || match server_error.get() {
+        Some(AppError::Conflict) => Some(
+            view! {
+                <div role="alert" class="rounded-md border border-amber-400 bg-amber-50 px-4 py-3 text-amber-900">
+                    <p class="font-medium">{t.t("error.conflict")}</p>
+                    <p class="text-sm">{t.t("customers.conflict_help")}</p>
+                    <a href="" class="mt-2 inline-block min-h-11 py-2 text-sm font-medium underline">{t.t("customers.load_latest")}</a>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(e @ AppError::Validation(_)) => Some(view! { <div role="alert" class=red>{t.t(e.message_key())}</div> }.into_any()),
+        Some(e) => Some(view! { <div role="alert" class=red>{error_text(t, &e)}</div> }.into_any()),
+        None => (!local.get().is_empty()).then(|| view! { <div role="alert" class=red>{t.t("error.validation")}</div> }.into_any()),
+    }
+}
+
 /// A labelled text input with its validation message underneath.
 #[component]
 pub fn TextField(
@@ -260,6 +286,9 @@ fn nav_items() -> Vec<NavItem> {
     }
     if can(Entity::Opportunity, Action::View) {
         items.push(NavItem { href: "/opportunities", key: "nav.pipeline", icon: "📊" });
+    }
+    if can(Entity::Quote, Action::View) {
+        items.push(NavItem { href: "/quotes", key: "nav.quotes", icon: "🧾" });
     }
     if can(Entity::Product, Action::View) {
         items.push(NavItem { href: "/products", key: "nav.products", icon: "📦" });

@@ -182,6 +182,7 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
             </div>
             <div class="lg:col-span-2">
                 <crate::opportunities::pages::CustomerOpportunities customer_id=id/>
+                <crate::quotes::pages::CustomerQuotes customer_id=id/>
             </div>
             <div class="lg:col-span-2">
                 <TimelineSection customer_id=id/>

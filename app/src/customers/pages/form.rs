@@ -7,7 +7,7 @@ use crate::dictionaries::types::{DictKind, Dictionaries};
 use crate::platform::authz::{Action as Op, Entity};
 use crate::platform::error::{AppError, FieldError};
 use crate::platform::i18n::use_i18n;
-use crate::ui::{can, error_text, use_session, PageHeader, SelectField, TextArea, TextField, BTN_PRIMARY, BTN_SECONDARY};
+use crate::ui::{can, error_text, use_session, FormAlert, PageHeader, SelectField, TextArea, TextField, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -254,18 +254,7 @@ fn CustomerForm(
                 }
             }
         >
-            {move || match server_error.get() {
-                Some(AppError::Conflict) => Some(view! {
-                    <div role="alert" class="rounded-md border border-amber-400 bg-amber-50 px-4 py-3 text-amber-900">
-                        <p class="font-medium">{t.t("error.conflict")}</p>
-                        <p class="text-sm">{t.t("customers.conflict_help")}</p>
-                        <a href="" class="mt-2 inline-block text-sm font-medium underline">{t.t("customers.load_latest")}</a>
-                    </div>
-                }.into_any()),
-                Some(e @ AppError::Validation(_)) => Some(view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{t.t(e.message_key())}</div> }.into_any()),
-                Some(e) => Some(view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{error_text(t, &e)}</div> }.into_any()),
-                None => (!local_errors.get().is_empty()).then(|| view! { <div role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-red-800">{t.t("error.validation")}</div> }.into_any()),
-            }}
+            <FormAlert server_error local=local_errors/>
             <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
                 <legend class="px-1 font-semibold">{t.t("customers.section.basic")}</legend>
                 <TextField id="name" label=t.t("customer.name") value=name error=err("name") max_len=NAME_MAX required=true/>

@@ -109,6 +109,10 @@ fn Detail(
         <Title text=o.name.clone()/>
         <PageHeader title=o.name.clone()>
             {(o.can_edit && is_open).then(|| view! { <A href=format!("/opportunities/{id}/edit") attr:class=BTN_PRIMARY>{t.t("common.edit")}</A> })}
+            // A plain link: a router link with a query string broke hydration elsewhere.
+            {can(Entity::Quote, Op::Create).then(|| view! {
+                <a href=format!("/quotes/new?customer={}&opportunity={id}", o.customer_id) class=BTN_SECONDARY data-testid="opportunity-new-quote">{t.t("quote.new")}</a>
+            })}
             <A href="/opportunities" attr:class=BTN_SECONDARY>{t.t("pipeline.title")}</A>
         </PageHeader>
         <div class="mb-4 flex flex-wrap items-center gap-2">
