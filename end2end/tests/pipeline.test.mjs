@@ -195,7 +195,7 @@ test('registration: a deal on a customer another salesperson works waits for the
   await hydrated(manager);
   const decide = manager.getByTestId('registration');
   await decide.getByRole('button', { name: '驳回' }).tap();
-  await decide.getByText('必填').waitFor();
+  await decide.getByText('必填', { exact: true }).waitFor();
   await decide.getByLabel(/审批意见/).fill('华北区域客户，由王芳跟进');
   await decide.getByRole('button', { name: '批准报备' }).tap();
   await decide.waitFor({ state: 'detached' });
