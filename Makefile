@@ -16,9 +16,9 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: run test deps tools node chromium postgres build check unit e2e bench clean
+.PHONY: run test deps tools node fonts chromium postgres build check unit e2e bench clean
 
-run: deps build
+run: deps fonts build
 	@mkdir -p data
 	CRM_DATA_DIR=$(CURDIR)/data $(CRM_BIN) serve
 
@@ -38,6 +38,11 @@ node: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# Quote PDFs embed Noto Sans CJK (Chinese, also for Latin text).
+fonts:
+	@ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || \
+		$(SUDO) apt-get install -y fonts-noto-cjk || ($(SUDO) apt-get update && $(SUDO) apt-get install -y fonts-noto-cjk)
 
 chromium:
 	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK"; then \
@@ -65,7 +70,7 @@ unit: postgres
 e2e: chromium build
 	node --test --test-concurrency=1 end2end/tests/
 
-test: deps chromium check unit e2e
+test: deps fonts chromium check unit e2e
 
 bench: deps build
 	bash bench/run.sh

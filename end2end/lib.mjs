@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import zlib from 'node:zlib';
 
 export const ADMIN_PASSWORD = 'admin-pass-2026';
 export const DEMO_PASSWORD = 'demo-pass-2026';
@@ -94,4 +95,39 @@ export async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await hydrated(page);
+}
+
+// The characters a PDF's fonts map to Unicode (their ToUnicode CMaps, inflated): the
+// text a reader can copy or search. Proves Chinese is real text, not missing glyphs.
+export function pdfCharacters(buf) {
+  const chars = new Set();
+  const bin = buf.toString('latin1');
+  const streamRe = /stream\r?\n/g;
+  let m;
+  while ((m = streamRe.exec(bin))) {
+    const start = m.index + m[0].length;
+    const end = bin.indexOf('endstream', start);
+    if (end < 0) break;
+    let text;
+    try {
+      text = zlib.inflateSync(buf.subarray(start, end)).toString('latin1');
+    } catch {
+      text = bin.slice(start, end);
+    }
+    if (!text.includes('begincmap')) continue;
+    const utf16 = (hex) => String.fromCharCode(...hex.match(/..../g).map((h) => parseInt(h, 16)));
+    for (const block of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+      for (const [, , dst] of block[1].matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>/g)) {
+        for (const c of utf16(dst)) chars.add(c);
+      }
+    }
+    for (const block of text.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+      for (const [, lo, hi, dst] of block[1].matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>/g)) {
+        const first = parseInt(dst, 16);
+        for (let i = 0; i <= parseInt(hi, 16) - parseInt(lo, 16); i++) chars.add(String.fromCharCode(first + i));
+      }
+    }
+    streamRe.lastIndex = end;
+  }
+  return chars;
 }

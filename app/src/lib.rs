@@ -10,8 +10,10 @@ pub mod contacts;
 pub mod customers;
 pub mod dictionaries;
 pub mod finance;
+pub mod inventory;
 pub mod leads;
 pub mod opportunities;
+pub mod orders;
 pub mod platform;
 pub mod quotes;
 pub mod reports;
@@ -93,6 +95,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("quotes/new") view=quotes::pages::NewQuotePage/>
                 <Route path=path!("quotes/:id") view=quotes::pages::QuoteDetailPage/>
                 <Route path=path!("quotes/:id/edit") view=quotes::pages::EditQuotePage/>
+                <Route path=path!("orders") view=orders::pages::OrderListPage/>
+                <Route path=path!("orders/new") view=orders::pages::NewOrderPage/>
+                <Route path=path!("orders/:id") view=orders::pages::OrderDetailPage/>
+                <Route path=path!("orders/:id/edit") view=orders::pages::EditOrderPage/>
+                <Route path=path!("inventory") view=inventory::pages::StockPage/>
+                <Route path=path!("inventory/movements") view=inventory::pages::MovementsPage/>
+                <Route path=path!("inventory/move") view=inventory::pages::StockMovePage/>
+                <Route path=path!("inventory/stocktake") view=inventory::pages::StocktakePage/>
                 <Route path=path!("activities/plan") view=activities::pages::VisitPlanPage/>
                 <Route path=path!("contacts/birthdays") view=contacts::pages::BirthdaysPage/>
                 <Route path=path!("account") view=account::pages::AccountPage/>
@@ -107,6 +117,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/settings/processes") view=opportunities::pages::ProcessSettingsPage/>
                 <Route path=path!("admin/settings/currencies") view=finance::pages::ExchangeRatesPage/>
                 <Route path=path!("admin/settings/numbering") view=finance::pages::NumberingPage/>
+                <Route path=path!("admin/settings/company") view=finance::pages::CompanyProfilePage/>
+                <Route path=path!("admin/settings/warehouses") view=inventory::pages::WarehousesPage/>
                 <Route path=path!("admin/settings/leads") view=leads::pages::LeadSettingsPage/>
             </ParentRoute>
         </Routes>

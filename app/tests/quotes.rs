@@ -161,3 +161,85 @@ async fn quotes_are_priced_scoped_approved_and_revised() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_printed_quote_carries_the_company_profile_and_is_audited() {
+    use app::finance::service as finance;
+    use app::finance::types::CompanyProfile;
+    use app::platform::i18n::Locale;
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        // The profile: validated, compare-and-swap on what was read, settings permission.
+        let page = finance::company_page(&db, &o.admin).await.unwrap();
+        assert_eq!((page.profile.name.as_str(), page.stamp.as_str(), page.can_edit), ("", "", true));
+        let bad = CompanyProfile { name: " ".into(), email: "x@".into(), ..Default::default() };
+        assert_eq!(
+            fields(&finance::save_company_profile(&db, &o.admin, "", &bad).await.unwrap_err()),
+            ["name:validation.required", "email:validation.email"]
+        );
+        let profile = CompanyProfile {
+            name: "云帆软件（北京）有限公司".into(),
+            address: "北京市海淀区中关村大街 1 号".into(),
+            bank_name: "招商银行".into(),
+            bank_account: "1109 0001".into(),
+            ..Default::default()
+        };
+        let stamp = finance::save_company_profile(&db, &o.admin, "", &profile).await.unwrap();
+        assert_eq!(finance::save_company_profile(&db, &o.admin, "", &profile).await.unwrap_err(), AppError::Conflict);
+        let renamed = CompanyProfile { name: "云帆智能（北京）有限公司".into(), ..profile.clone() };
+        let stamp2 = finance::save_company_profile(&db, &o.admin, &stamp, &renamed).await.unwrap();
+        assert_eq!(finance::save_company_profile(&db, &o.admin, &stamp, &profile).await.unwrap_err(), AppError::Conflict);
+        assert_eq!(finance::company_page(&db, &o.admin).await.unwrap().stamp, stamp2);
+        assert_eq!(finance::save_company_profile(&db, &o.alice, &stamp2, &profile).await.unwrap_err(), AppError::Forbidden);
+
+        let mut ci = customer_input("上海明远科技有限公司");
+        ci.owner_id = Some(o.alice.id);
+        ci.address = "上海市浦东新区世纪大道 100 号".into();
+        let c = customers::create_customer(&db, &o.admin, &ci).await.unwrap();
+        let p = ProductInput {
+            name: "服务器".into(),
+            list_price: "12345.67".into(),
+            tax_rate: "13".into(),
+            unit: "台".into(),
+            ..Default::default()
+        };
+        let p = catalog::create_product(&db, &o.admin, &p).await.unwrap();
+        let input = QuoteInput {
+            customer_id: Some(c),
+            title: "机房扩容".into(),
+            quote_date: "2026-11-30".into(),
+            currency: "CNY".into(),
+            terms: "合同签订后 30 日内付款".into(),
+            notes: "内部：客户预算紧张".into(),
+            lines: vec![LineInput { name: "服务器".into(), unit: "台".into(), ..line(p, "2") }],
+            ..Default::default()
+        };
+        let id = quotes::create(&db, &o.alice, &input).await.unwrap();
+        let before = audit_count(&db, "quote").await;
+        let meta = Default::default();
+        let doc = quotes::print(&db, &o.alice, id, Locale::ZhCn, &meta).await.unwrap();
+        assert_eq!((doc.title.as_str(), doc.number.as_str(), doc.font.as_str()), ("报价单", "QT20261130-0001", "Noto Sans CJK SC"));
+        assert_eq!(doc.letterhead.name, "云帆智能（北京）有限公司");
+        assert_eq!(doc.letterhead.lines, ["地址：北京市海淀区中关村大街 1 号", "开户行：招商银行 · 账号：1109 0001"]);
+        assert_eq!(doc.party, ["上海明远科技有限公司", "上海市浦东新区世纪大道 100 号"]);
+        assert_eq!(doc.rows, [["1", "服务器", "2 台", "12,345.67", "", "13 %", "24,691.34"]]);
+        // 24 691.34 + 13 % tax (3 209.87) = 27 901.21.
+        assert_eq!(doc.totals.last().unwrap().value, "CNY 27,901.21");
+        assert_eq!(doc.amount_words.as_ref().unwrap().value, "贰万柒仟玖佰零壹元贰角壹分");
+        assert_eq!(
+            doc.sections.iter().map(|s| s.value.as_str()).collect::<Vec<_>>(),
+            ["合同签订后 30 日内付款"],
+            "internal notes stay off"
+        );
+        assert_eq!(doc.stamp.as_deref(), Some("草稿"));
+        assert_eq!(audit_count(&db, "quote").await, before + 1);
+        // English has no capitals line; Traditional Chinese uses its own font.
+        let en = quotes::print(&db, &o.alice, id, Locale::En, &meta).await.unwrap();
+        assert_eq!((en.title.as_str(), en.amount_words.is_none()), ("Quotation", true));
+        assert_eq!(quotes::print(&db, &o.alice, id, Locale::ZhTw, &meta).await.unwrap().font, "Noto Sans CJK TC");
+        // Scope: Bob cannot print Alice's quote; the field engineer may not use quotes.
+        assert_eq!(quotes::print(&db, &o.bob, id, Locale::ZhCn, &meta).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(quotes::print(&db, &o.engineer, id, Locale::ZhCn, &meta).await.unwrap_err(), AppError::Forbidden);
+    })
+    .await;
+}

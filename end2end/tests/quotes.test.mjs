@@ -1,10 +1,12 @@
 // Quotes: a salesperson quotes a level A customer from its page with catalog lines
 // priced by policy, a deep discount goes to the manager on a tablet, who rejects it
 // with a reason; the salesperson lowers it, the manager approves, and a revision keeps
-// the earlier one.
+// the earlier one. The approved quote downloads as a PDF with the company profile the
+// administrator keeps on a phone, its Chinese text real, searchable text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newPage, signIn, hydrated, TABLET, DESKTOP } from '../lib.mjs';
+import { readFile } from 'node:fs/promises';
+import { startServer, newPage, signIn, hydrated, pdfCharacters, ADMIN_PASSWORD, PHONE, TABLET, DESKTOP } from '../lib.mjs';
 
 let env;
 before(async () => { env = await startServer(); });
@@ -23,6 +25,32 @@ async function openQuoteAs(page, label) {
   await page.waitForURL(/\/quotes\/\d+$/);
   await page.getByTestId('quote-status').first().waitFor();
 }
+
+test('the administrator keeps the company profile on a phone', async () => {
+  const admin = await newPage(env, PHONE);
+  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await admin.goto('/admin/settings/company');
+  await hydrated(admin);
+  assert.equal(await admin.inputValue('#company-name'), '云帆软件（北京）有限公司');
+  await admin.fill('#company-name', '');
+  await admin.fill('#company-email', 'sales@');
+  await admin.fill('#company-address', '北京市海淀区中关村大街 27 号');
+  await admin.getByRole('button', { name: '保存' }).tap();
+  await admin.getByText('必填', { exact: true }).waitFor();
+  await admin.getByText('邮箱格式不正确').waitFor();
+  assert.equal(await admin.inputValue('#company-address'), '北京市海淀区中关村大街 27 号');
+  await admin.fill('#company-name', '云帆智能科技（北京）有限公司');
+  await admin.fill('#company-email', 'sales@yunfan.example.cn');
+  await admin.getByRole('button', { name: '保存' }).tap();
+  await admin.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+  await admin.reload();
+  await hydrated(admin);
+  assert.equal(await admin.inputValue('#company-name'), '云帆智能科技（北京）有限公司');
+  assert.equal(await admin.inputValue('#company-address'), '北京市海淀区中关村大街 27 号');
+  const width = await admin.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page scrolls sideways: ${width}px`);
+  assert.deepEqual(admin.errors, []);
+});
 
 test('a quote with a deep discount is rejected with a reason, lowered, approved and revised', async () => {
   const lina = await newPage(env, DESKTOP);
@@ -97,6 +125,19 @@ test('a quote with a deep discount is rejected with a reason, lowered, approved 
   await manager.getByTestId('quote-approve').tap();
   await manager.locator('[data-testid="quote-status"][data-status="approved"]').first().waitFor();
   assert.deepEqual(manager.errors, []);
+
+  // The approved quote as a PDF: letterhead, customer, title and the total in capitals,
+  // all as text the fonts map to Unicode.
+  const [download] = await Promise.all([manager.waitForEvent('download'), manager.getByTestId('quote-pdf').tap()]);
+  assert.equal(download.suggestedFilename(), `${label}.pdf`);
+  const pdf = await readFile(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(pdf.length > 10_000, `${pdf.length} bytes`);
+  const chars = pdfCharacters(pdf);
+  for (const text of ['云帆智能科技（北京）有限公司', '中关村大街', '北京天度网络科技有限公司', '报价单', '门店系统升级', '云客标准版', '人民币大写', '元']) {
+    const missing = [...text.replace(/\s/g, '')].filter((c) => !chars.has(c));
+    assert.deepEqual(missing, [], `not in the PDF's text: ${text}`);
+  }
 
   // Sent, then revised: R2 opens in the editor; R1 stays in the history.
   await lina.reload();

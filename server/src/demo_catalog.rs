@@ -21,6 +21,18 @@ const PRODUCTS: [(&str, &str, &str, &str, &str, &str, &str); 8] = [
 
 /// `by`: the user recorded as creating the demo catalog.
 pub async fn seed(tx: &mut Tx, by: i64, now: i64) -> anyhow::Result<()> {
+    let company = app::finance::types::CompanyProfile {
+        name: "云帆软件（北京）有限公司".into(),
+        address: "北京市海淀区中关村大街 1 号".into(),
+        phone: "010-8888 6666".into(),
+        email: "sales@yunfan.example.cn".into(),
+        website: "www.yunfan.example.cn".into(),
+        tax_id: "91110108MA01ABCD2X".into(),
+        bank_name: "招商银行北京中关村支行".into(),
+        bank_account: "1109 1234 5678 901".into(),
+    };
+    let company = company.validate().map_err(|e| anyhow::anyhow!("demo company profile invalid: {e:?}"))?;
+    app::platform::settings::set(tx, "company_profile", &serde_json::to_string(&company)?, Some(by), now).await?;
     for (i, name) in ["软件", "硬件", "配件", "服务"].iter().enumerate() {
         sql("INSERT INTO dictionary_items (kind, name, sort_order, active, created_at, updated_at) VALUES ('product_category', $1, $2, TRUE, $3, $3)")
             .arg_text(*name)
@@ -68,6 +80,26 @@ pub async fn seed(tx: &mut Tx, by: i64, now: i64) -> anyhow::Result<()> {
     for (product, input) in policies {
         let valid = input.validate().map_err(|e| anyhow::anyhow!("demo policy invalid: {e:?}"))?;
         repo::insert_policy(tx, product, &valid, by, now).await?;
+    }
+    // A second warehouse, and opening stock: the terminals in both, the rest at head office.
+    let shanghai = sql("INSERT INTO warehouses (code, name, address, created_at, updated_at) VALUES ('WH02', '上海仓', '上海市闵行区莘庄工业区', $1, $1) RETURNING id")
+        .arg_i64(now)
+        .fetch_i64(tx)
+        .await?;
+    let (head,): (i64,) = sql("SELECT id FROM warehouses WHERE code = 'WH01'").fetch_one(tx).await?;
+    for (product, warehouse, qty) in
+        [(ids[0], head, 20), (ids[1], head, 10), (ids[2], head, 30), (ids[2], shanghai, 12), (ids[3], head, 8), (ids[4], head, 100)]
+    {
+        let c = app::inventory::service::StockChange {
+            warehouse_id: warehouse,
+            product_id: product,
+            on_hand: qty * 1_000,
+            reserved: 0,
+            kind: "in",
+            reference: None,
+            note: "期初库存",
+        };
+        app::inventory::service::change(tx, &c, false, Some(by), now).await?;
     }
     let (y, m, _) = local_today();
     let first = format!("{y:04}-{m:02}-01");

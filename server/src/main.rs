@@ -1,11 +1,13 @@
 //! The CRM server: one binary that serves the app, migrates, and administers.
 #![recursion_limit = "512"]
+mod bench_orders;
 mod bench_pipeline;
 mod config;
 mod demo;
 mod demo_catalog;
 mod demo_leads;
 mod demo_pipeline;
+mod pdf;
 mod web;
 
 use anyhow::Context;
@@ -105,6 +107,25 @@ enum Command {
         #[arg(long)]
         skip_dashboard: bool,
     },
+    /// Time quote PDF generation: the first document (fonts loaded) and then the median of
+    /// `iterations` more, for quotes of 12 and 200 lines (for bench/pdf.sh).
+    #[command(hide = true)]
+    BenchPdf {
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+        /// Also write the 12-line sample here, to look at.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Time order confirmation with `users` concurrent salespeople (for bench/orders.sh;
+    /// after seed-demo).
+    #[command(hide = true)]
+    BenchOrders {
+        #[arg(long, default_value_t = 20)]
+        users: usize,
+        #[arg(long, default_value_t = 25)]
+        per_user: usize,
+    },
     /// Time a customer import of generated rows (for bench/run.sh).
     #[command(hide = true)]
     BenchImport {
@@ -126,6 +147,9 @@ async fn main() {
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     web::init_tracing();
+    if let Some(Command::BenchPdf { iterations, out }) = cli.command {
+        return pdf::bench(iterations, out.as_deref());
+    }
     let config = Config::from_env()?;
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
@@ -150,6 +174,8 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
         Command::BenchImport { username, rows } => demo::bench_import(&db, &username, rows).await?,
+        Command::BenchPdf { .. } => unreachable!("handled before the database opens"),
+        Command::BenchOrders { users, per_user } => bench_orders::bench_orders(&db, users, per_user).await?,
         Command::BenchSql { username, iterations, concurrency, search, level } => {
             demo::bench_sql(&db, &username, iterations, concurrency, search, level).await?
         }

@@ -63,6 +63,7 @@ pub fn router(config: Config, db: Db) -> Router {
             post(attachment_upload).layer(axum::extract::DefaultBodyLimit::max(app::activities::attachments::MAX_BYTES + 64 * 1024)),
         )
         .route("/attachments/{id}", get(attachment_download))
+        .route("/quotes/{id}/pdf", get(quote_pdf))
         .route(
             "/import/customers",
             post(|s: State<AppState>, r: Request| import_upload(s, r, "customer"))
@@ -360,14 +361,28 @@ async fn web_form_submit(State(state): State<AppState>, req: Request) -> Respons
 }
 
 /// The customer list as CSV or XLSX, with the list page's filters and the user's data scope.
+/// The signed-in user's language: their setting, else the browser's.
+fn request_locale(user: &CurrentUser, req: &Request) -> Locale {
+    user.locale.unwrap_or_else(|| Locale::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("")))
+}
+
+/// An error of a download route as a status and a translated line of text.
+fn error_response(locale: Locale, e: &AppError) -> Response {
+    let status = match e {
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Validation(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (status, app::ui::error_text(app::platform::i18n::I18n(locale), e)).into_response()
+}
+
 async fn export_customers(State(state): State<AppState>, req: Request, format: ExportFormat) -> Response {
     let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
     let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
-    let locale = user
-        .locale
-        .unwrap_or_else(|| Locale::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("")));
+    let locale = request_locale(&user, &req);
     let Ok(axum::extract::Query(q)) = axum::extract::Query::<app::customers::types::ListQuery>::try_from_uri(req.uri()) else {
         return (StatusCode::BAD_REQUEST, app::platform::i18n::tr(locale, "error.validation")).into_response();
     };
@@ -382,13 +397,43 @@ async fn export_customers(State(state): State<AppState>, req: Request, format: E
             let disposition = format!("attachment; filename=\"customers-{}.{ext}\"", &date[..10]);
             ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
         }
+        Err(e) => error_response(locale, &e),
+    }
+}
+
+/// A quote as an A4 PDF in the user's language (see `crate::pdf`). Layout runs on a
+/// blocking thread: it is CPU work of some tens of milliseconds.
+async fn quote_pdf(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let locale = request_locale(&user, &req);
+    let doc = match app::quotes::service::print(&state.db, &user, id, locale, &meta).await {
+        Ok(doc) => doc,
+        Err(e) => return error_response(locale, &e),
+    };
+    let file = format!("{}.pdf", doc.number.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"));
+    let Ok(json) = serde_json::to_string(&doc) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match tokio::task::spawn_blocking(move || crate::pdf::render(&json)).await {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "quote PDF");
+            (StatusCode::SERVICE_UNAVAILABLE, app::platform::i18n::tr(locale, "print.unavailable")).into_response()
+        }
         Err(e) => {
-            let status = match e {
-                AppError::Forbidden => StatusCode::FORBIDDEN,
-                AppError::Validation(_) => StatusCode::BAD_REQUEST,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            (status, app::ui::error_text(app::platform::i18n::I18n(locale), &e)).into_response()
+            tracing::error!(error = %e, "quote PDF task");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
 }

@@ -40,3 +40,16 @@ pub async fn update_numbering_rule(doc_kind: String, version: i64, input: Number
     use crate::platform::request::{current_user, db};
     crate::finance::service::update_numbering_rule(&db()?, &current_user()?, &doc_kind, version, &input).await
 }
+
+#[server(input = GetUrl)]
+pub async fn get_company_profile() -> Result<CompanyProfilePage, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::finance::service::company_page(&db()?, &current_user()?).await
+}
+
+/// Saves the profile read as `stamp`; returns the new stamp.
+#[server(input = Json)]
+pub async fn save_company_profile(stamp: String, profile: CompanyProfile) -> Result<String, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::finance::service::save_company_profile(&db()?, &current_user()?, &stamp, &profile).await
+}

@@ -255,3 +255,95 @@ fn RuleRow(rule: NumberingRule, next: String, today: (i64, i64, i64), can_edit: 
         </form>
     }
 }
+
+/// The company profile: the letterhead of printed quotes and, later, orders and contracts.
+#[component]
+pub fn CompanyProfilePage() -> impl IntoView {
+    let t = use_i18n();
+    let data = Resource::new(|| (), |_| get_company_profile());
+    view! {
+        <Title text=t.t("settings.company")/>
+        <PageHeader title=t.t("settings.company")/>
+        <p class="mb-4 max-w-3xl text-slate-600">{t.t("company.help")}</p>
+        <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p role="alert" class="rounded-md bg-red-50 p-3 text-red-800">{error_text(t, &e)}</p> }.into_any(),
+                    Ok(page) => view! { <CompanyForm page/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CompanyForm(page: CompanyProfilePage) -> impl IntoView {
+    let t = use_i18n();
+    let p = page.profile;
+    let stamp = RwSignal::new(page.stamp);
+    let f = [
+        RwSignal::new(p.name),
+        RwSignal::new(p.address),
+        RwSignal::new(p.phone),
+        RwSignal::new(p.email),
+        RwSignal::new(p.website),
+        RwSignal::new(p.tax_id),
+        RwSignal::new(p.bank_name),
+        RwSignal::new(p.bank_account),
+    ];
+    let profile = move || CompanyProfile {
+        name: f[0].get_untracked(),
+        address: f[1].get_untracked(),
+        phone: f[2].get_untracked(),
+        email: f[3].get_untracked(),
+        website: f[4].get_untracked(),
+        tax_id: f[5].get_untracked(),
+        bank_name: f[6].get_untracked(),
+        bank_account: f[7].get_untracked(),
+    };
+    let local = RwSignal::new(Vec::<FieldError>::new());
+    let save = Action::new(|(s, p): &(String, CompanyProfile)| {
+        let (s, p) = (s.clone(), p.clone());
+        async move { save_company_profile(s, p).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = save.value().get() {
+            stamp.set(s);
+        }
+    });
+    let server_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let err = move |field: &'static str| field_error(local, server_error, field);
+    let can_edit = page.can_edit;
+    view! {
+        <form novalidate class="flex max-w-2xl flex-col gap-1 rounded-lg border border-slate-200 bg-white p-4" data-testid="company-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                let p = profile();
+                match p.validate() {
+                    Err(errs) => local.set(errs),
+                    Ok(_) => {
+                        local.set(Vec::new());
+                        save.dispatch((stamp.get_untracked(), p));
+                    }
+                }
+            }>
+            <crate::ui::FormAlert server_error local/>
+            <fieldset disabled=!can_edit class="grid gap-x-4 sm:grid-cols-2">
+                <div class="sm:col-span-2"><TextField id="company-name" label=t.t("company.name") value=f[0] error=err("name") required=true max_len=100 autocomplete="organization"/></div>
+                <div class="sm:col-span-2"><TextField id="company-address" label=t.t("company.address") value=f[1] error=err("address") max_len=200 autocomplete="street-address"/></div>
+                <TextField id="company-phone" label=t.t("company.phone") value=f[2] error=err("phone") input_type="tel" max_len=40/>
+                <TextField id="company-email" label=t.t("company.email") value=f[3] error=err("email") input_type="email" max_len=100/>
+                <TextField id="company-website" label=t.t("company.website") value=f[4] error=err("website") max_len=100 inputmode="url"/>
+                <TextField id="company-tax-id" label=t.t("company.tax_id") value=f[5] error=err("tax_id") max_len=30/>
+                <TextField id="company-bank" label=t.t("company.bank_name") value=f[6] error=err("bank_name") max_len=100/>
+                <TextField id="company-account" label=t.t("company.bank_account") value=f[7] error=err("bank_account") max_len=40/>
+            </fieldset>
+            {can_edit.then(|| view! {
+                <div class="flex items-center gap-3">
+                    <button type="submit" class=BTN_PRIMARY disabled=move || save.pending().get()>{t.t("common.save")}</button>
+                    {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span role="status" class="text-sm text-green-800">{t.t("common.saved")}</span> })}
+                </div>
+            })}
+        </form>
+    }
+}

@@ -177,3 +177,60 @@ pub async fn update_numbering_rule(db: &Db, user: &CurrentUser, doc_kind: &str, 
     tx.commit().await?;
     Ok(())
 }
+
+const COMPANY_KEY: &str = "company_profile";
+
+/// The company profile and the stored text it came from (empty when never saved).
+pub async fn company_profile(tx: &mut Tx) -> Result<(CompanyProfile, String), sqlx::Error> {
+    let stamp = settings::get_text(tx, COMPANY_KEY).await?.unwrap_or_default();
+    Ok((serde_json::from_str(&stamp).unwrap_or_default(), stamp))
+}
+
+pub async fn company_page(db: &Db, user: &CurrentUser) -> AppResult<CompanyProfilePage> {
+    authorize(user, Entity::Setting, Action::View)?;
+    let mut tx = db.read().await?;
+    let (profile, stamp) = company_profile(&mut tx).await?;
+    Ok(CompanyProfilePage { profile, stamp, can_edit: user.permissions.can(Entity::Setting, Action::Edit) })
+}
+
+/// Saves the profile if nobody changed it since `stamp` was read (compare-and-swap on
+/// the stored text, so it holds on PostgreSQL under concurrency too). Returns the new stamp.
+pub async fn save_company_profile(db: &Db, user: &CurrentUser, stamp: &str, input: &CompanyProfile) -> AppResult<String> {
+    authorize(user, Entity::Setting, Action::Edit)?;
+    let v = input.validate().map_err(AppError::Validation)?;
+    let text = serde_json::to_string(&v).map_err(AppError::internal)?;
+    let mut tx = db.write().await?;
+    let (before, current) = company_profile(&mut tx).await?;
+    if current != stamp {
+        return Err(AppError::Conflict);
+    }
+    let now = now_ms();
+    let changed = if stamp.is_empty() {
+        sql("INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING")
+            .arg_text(COMPANY_KEY)
+            .arg_text(text.clone())
+            .arg_i64(now)
+            .arg_i64(user.id)
+            .execute(&mut tx)
+            .await?
+    } else {
+        sql("UPDATE settings SET value = $1, updated_at = $2, updated_by = $3 WHERE key = $4 AND value = $5")
+            .arg_text(text.clone())
+            .arg_i64(now)
+            .arg_i64(user.id)
+            .arg_text(COMPANY_KEY)
+            .arg_text(stamp)
+            .execute(&mut tx)
+            .await?
+    };
+    if changed == 0 {
+        return Err(AppError::Conflict);
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "update").on("setting", 0).summary(COMPANY_KEY).before(&before).after(&v),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(text)
+}

@@ -68,6 +68,86 @@ pub struct NumberingPage {
     pub can_edit: bool,
 }
 
+/// The seller on printed documents (quotes, orders, contracts, invoices).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompanyProfile {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub tax_id: String,
+    pub bank_name: String,
+    pub bank_account: String,
+}
+
+/// The profile with the stored text it was read from: saving compares that text, so
+/// two administrators never silently overwrite each other (optimistic lock).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompanyProfilePage {
+    pub profile: CompanyProfile,
+    pub stamp: String,
+    pub can_edit: bool,
+}
+
+impl CompanyProfile {
+    /// Trims every field and checks it; `name` is required.
+    pub fn validate(&self) -> Result<CompanyProfile, Vec<FieldError>> {
+        use crate::customers::types::{is_valid_email, is_valid_phone, is_valid_website};
+        let mut errors = Vec::new();
+        let v = CompanyProfile {
+            name: self.name.trim().to_string(),
+            address: self.address.trim().to_string(),
+            phone: self.phone.trim().to_string(),
+            email: self.email.trim().to_lowercase(),
+            website: self.website.trim().to_string(),
+            tax_id: self.tax_id.trim().to_uppercase(),
+            bank_name: self.bank_name.trim().to_string(),
+            bank_account: self.bank_account.trim().to_string(),
+        };
+        let mut too_long = |field: &str, value: &str, max: usize| {
+            if value.chars().count() > max {
+                errors.push(FieldError::new(field, "validation.too_long"));
+                true
+            } else {
+                false
+            }
+        };
+        let long = [
+            too_long("name", &v.name, 100),
+            too_long("address", &v.address, 200),
+            too_long("phone", &v.phone, 40),
+            too_long("email", &v.email, 100),
+            too_long("website", &v.website, 100),
+            too_long("bank_name", &v.bank_name, 100),
+        ];
+        if v.name.is_empty() {
+            errors.push(FieldError::new("name", "validation.required"));
+        }
+        if !long[2] && !v.phone.is_empty() && !is_valid_phone(&v.phone) {
+            errors.push(FieldError::new("phone", "validation.phone"));
+        }
+        if !long[3] && !v.email.is_empty() && !is_valid_email(&v.email) {
+            errors.push(FieldError::new("email", "validation.email"));
+        }
+        if !long[4] && !v.website.is_empty() && !is_valid_website(&v.website) {
+            errors.push(FieldError::new("website", "validation.website"));
+        }
+        if !v.tax_id.is_empty() && (!(8..=30).contains(&v.tax_id.chars().count()) || !v.tax_id.chars().all(|c| c.is_ascii_alphanumeric())) {
+            errors.push(FieldError::new("tax_id", "validation.tax_id"));
+        }
+        let account: String = v.bank_account.chars().filter(|c| *c != ' ').collect();
+        if account.len() > 34 || !account.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            errors.push(FieldError::new("bank_account", "validation.bank_account"));
+        }
+        if errors.is_empty() {
+            Ok(v)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +160,21 @@ mod tests {
         let errs = base.validate(Currency::Cny).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
         assert_eq!(fields, [("currency", "validation.base_currency_rate"), ("rate_date", "validation.date"), ("rate", "validation.rate")]);
+    }
+
+    #[test]
+    fn a_company_profile_needs_a_name_and_well_formed_contacts() {
+        let ok = CompanyProfile {
+            name: " 云帆软件 ".into(),
+            tax_id: "91110108mA01abcd2x".into(),
+            bank_account: "1109 0000 0001".into(),
+            ..Default::default()
+        };
+        let v = ok.validate().unwrap();
+        assert_eq!((v.name.as_str(), v.tax_id.as_str()), ("云帆软件", "91110108MA01ABCD2X"));
+        let bad =
+            CompanyProfile { email: "x@".into(), phone: "12".into(), website: "nope".into(), tax_id: "12".into(), ..Default::default() };
+        let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "phone", "email", "website", "tax_id"]);
     }
 }

@@ -18,6 +18,8 @@ pub enum Entity {
     Lead,
     Product,
     Quote,
+    Order,
+    Inventory,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -44,12 +46,14 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 10] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Customer,
         Entity::Lead,
         Entity::Opportunity,
         Entity::Quote,
+        Entity::Order,
         Entity::Product,
+        Entity::Inventory,
         Entity::User,
         Entity::Department,
         Entity::Role,
@@ -68,6 +72,8 @@ impl Entity {
             Entity::Lead => "lead",
             Entity::Product => "product",
             Entity::Quote => "quote",
+            Entity::Order => "order",
+            Entity::Inventory => "inventory",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

@@ -5,6 +5,7 @@ pub mod error;
 pub mod i18n;
 pub mod money;
 pub mod numbering;
+pub mod print;
 pub mod time;
 
 #[cfg(feature = "ssr")]

@@ -17,11 +17,11 @@ use crate::quotes::types::*;
 const PAGE: i64 = 50;
 pub const APPROVAL_KEY: &str = "quote_approval_bp";
 
-fn iso((y, m, d): (i64, i64, i64)) -> String {
+pub(crate) fn iso((y, m, d): (i64, i64, i64)) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn date_parts(s: &str) -> (i64, i64, i64) {
+pub(crate) fn date_parts(s: &str) -> (i64, i64, i64) {
     parse_date_ms(s, 0).map(crate::platform::time::date_parts).unwrap_or_else(local_today)
 }
 
@@ -30,7 +30,7 @@ pub async fn approval_bp(tx: &mut Tx) -> Result<i64, sqlx::Error> {
 }
 
 /// Prices every line and works out the totals, as the quote will be saved.
-async fn price_lines(tx: &mut Tx, user: &CurrentUser, v: &ValidQuote, date: &str) -> AppResult<(Vec<QuoteLine>, Totals)> {
+pub(crate) async fn price_lines(tx: &mut Tx, user: &CurrentUser, v: &ValidQuote, date: &str) -> AppResult<(Vec<QuoteLine>, Totals)> {
     let mut lines = Vec::with_capacity(v.lines.len());
     for (i, l) in v.lines.iter().enumerate() {
         let (priced_unit, policy, tax_rate_bp) = match l.product_id {
@@ -84,7 +84,7 @@ async fn price_lines(tx: &mut Tx, user: &CurrentUser, v: &ValidQuote, date: &str
 }
 
 /// The customer must be one the user can see; the opportunity one of that customer's.
-async fn check_links(tx: &mut Tx, user: &CurrentUser, v: &ValidQuote) -> AppResult<()> {
+pub(crate) async fn check_links(tx: &mut Tx, user: &CurrentUser, v: &ValidQuote) -> AppResult<()> {
     customer_in_scope(tx, user, v.customer_id, Action::View).await.map_err(|e| match e {
         AppError::NotFound | AppError::Forbidden => AppError::validation("customer_id", "validation.invalid_choice"),
         e => e,
@@ -100,7 +100,7 @@ async fn check_links(tx: &mut Tx, user: &CurrentUser, v: &ValidQuote) -> AppResu
     Ok(())
 }
 
-fn dates(v: &ValidQuote) -> (String, String) {
+pub(crate) fn dates(v: &ValidQuote) -> (String, String) {
     let quote_date = v.quote_date.clone().unwrap_or_else(|| iso(local_today()));
     let valid_until = v.valid_until.clone().unwrap_or_else(|| {
         let ms = parse_date_ms(&quote_date, 0).unwrap_or(0) + 30 * 86_400_000;
@@ -130,7 +130,7 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &QuoteInput) -> AppResul
     Ok(id)
 }
 
-async fn load(tx: &mut Tx, user: &CurrentUser, id: i64, action: Action) -> AppResult<Quote> {
+pub(crate) async fn load(tx: &mut Tx, user: &CurrentUser, id: i64, action: Action) -> AppResult<Quote> {
     let grant = authorize(user, Entity::Quote, action)?;
     repo::get(tx, &grant, id).await?.ok_or(AppError::NotFound)
 }
@@ -300,4 +300,132 @@ pub async fn approval_setting(db: &Db, user: &CurrentUser) -> AppResult<i64> {
     authorize(user, Entity::Setting, Action::View)?;
     let mut tx = db.read().await?;
     Ok(approval_bp(&mut tx).await?)
+}
+
+/// The quote as a printable document in `locale`: the company profile as letterhead,
+/// the customer, the lines as quoted, totals (with the amount in capitals for CNY in
+/// Chinese) and the terms. Internal notes stay off it. A quote that is not yet final
+/// carries its status as a stamp. Printing is audited like an export.
+#[tracing::instrument(skip(db, user, meta), fields(user = user.id))]
+pub async fn print(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    locale: crate::platform::i18n::Locale,
+    meta: &crate::platform::request::RequestMeta,
+) -> AppResult<crate::platform::print::Document> {
+    use crate::catalog::types::{format_qty, format_rate_bp};
+    use crate::platform::i18n::{tr, Locale};
+    use crate::platform::money::format_amount;
+    use crate::platform::print::{amount_in_chinese, Document, Field, Letterhead};
+    let mut tx = db.write().await?;
+    let q = load(&mut tx, user, id, Action::View).await?;
+    let lines = repo::lines(&mut tx, id).await?;
+    let (company, _) = crate::finance::service::company_profile(&mut tx).await?;
+    // Name, address, phone, tax id.
+    type Party = (String, Option<String>, Option<String>, Option<String>);
+    let party: Option<Party> = crate::platform::db::sql("SELECT name, address, phone, tax_id FROM customers WHERE id = $1")
+        .arg_i64(q.customer_id)
+        .fetch_optional(&mut tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry::with_meta(meta, Some(user.id), &user.display_name, "export").on("quote", id).summary(format!("PDF {}", q.label())),
+    )
+    .await?;
+    tx.commit().await?;
+
+    let t = |key: &str| tr(locale, key);
+    let cur = q.currency();
+    let money = |minor: i64| format_amount(minor, cur);
+    let mut d = Document::for_locale(locale);
+    d.title = t("print.quote_title");
+    d.number = q.label();
+    let mut head = Vec::new();
+    let labelled = |key: &str, v: &str| (!v.is_empty()).then(|| format!("{}{}", t(key), v));
+    head.extend(labelled("print.address", &company.address));
+    head.extend(
+        [
+            labelled("print.phone", &company.phone),
+            labelled("print.email", &company.email),
+            (!company.website.is_empty()).then(|| company.website.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| format!("{a} · {b}")),
+    );
+    head.extend(labelled("print.tax_id", &company.tax_id));
+    head.extend(
+        [labelled("print.bank", &company.bank_name), labelled("print.account", &company.bank_account)]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| format!("{a} · {b}")),
+    );
+    d.letterhead = Letterhead { name: company.name.clone(), lines: head };
+    d.meta = vec![
+        Field::new(t("quote.date"), &q.quote_date),
+        Field::new(t("quote.valid_until"), &q.valid_until),
+        Field::new(t("print.currency"), cur.code()),
+    ];
+    if let Some(owner) = &q.owner_name {
+        d.meta.push(Field::new(t("print.contact_person"), owner));
+    }
+    if !q.title.is_empty() {
+        d.meta.insert(0, Field::new(t("quote.title"), &q.title));
+    }
+    d.party_label = t("quote.customer");
+    if let Some((name, address, phone, tax_id)) = party {
+        d.party.push(name);
+        d.party.extend(address.filter(|s| !s.is_empty()));
+        d.party.extend(phone.filter(|s| !s.is_empty()).map(|p| format!("{}{p}", t("print.phone"))));
+        d.party.extend(tax_id.filter(|s| !s.is_empty()).map(|p| format!("{}{p}", t("print.tax_id"))));
+    }
+    d.columns = vec![
+        "#".into(),
+        t("quote.line.name"),
+        t("price_check.qty"),
+        t("quote.line.unit_price"),
+        t("quote.line.discount"),
+        t("print.tax_rate"),
+        t("quote.line.amount"),
+    ];
+    d.figures_from = 2;
+    d.rows = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            vec![
+                (i + 1).to_string(),
+                l.name.clone(),
+                format!("{} {}", format_qty(l.qty_milli), l.unit).trim().to_string(),
+                money(l.unit_price),
+                if l.discount_bp > 0 { format!("{} %", format_rate_bp(l.discount_bp)) } else { String::new() },
+                format!("{} %", format_rate_bp(l.tax_rate_bp)),
+                money(l.amount),
+            ]
+        })
+        .collect();
+    d.totals = vec![Field::new(t("quote.subtotal"), money(q.subtotal))];
+    if q.discount_total != 0 {
+        d.totals.push(Field::new(tr_discount(locale, q.discount_bp), money(-q.discount_total)));
+    }
+    d.totals.push(Field::new(t("quote.tax_total"), money(q.tax_total)));
+    d.totals.push(Field::new(t("quote.total"), format!("{} {}", cur.code(), money(q.total))));
+    if cur == crate::platform::money::Currency::Cny && locale != Locale::En {
+        d.amount_words = Some(Field::new(t("print.amount_in_words"), amount_in_chinese(q.total, locale == Locale::ZhTw)));
+    }
+    if !q.terms.trim().is_empty() {
+        d.sections.push(Field::new(t("quote.terms"), q.terms.trim()));
+    }
+    d.stamp = match q.status() {
+        QuoteStatus::Approved | QuoteStatus::Sent | QuoteStatus::Accepted => None,
+        s => Some(t(&format!("quote.status.{}", s.code()))),
+    };
+    let printed = crate::platform::time::format_ms(now_ms(), crate::account::api::tz_offset_minutes());
+    d.footer = format!("{} · {} · {}", q.label(), user.display_name, printed);
+    Ok(d)
+}
+
+fn tr_discount(locale: crate::platform::i18n::Locale, bp: i64) -> String {
+    crate::platform::i18n::tr_args(locale, "quote.discount_pct", &[("pct", crate::catalog::types::format_rate_bp(bp))])
 }

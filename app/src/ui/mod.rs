@@ -7,6 +7,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
+mod paged;
+pub use paged::{append_page, more_pages, paged_body, More};
+
 pub fn use_session() -> SessionInfo {
     use_context::<SessionInfo>().unwrap_or_default()
 }
@@ -290,8 +293,14 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::Quote, Action::View) {
         items.push(NavItem { href: "/quotes", key: "nav.quotes", icon: "🧾" });
     }
+    if can(Entity::Order, Action::View) {
+        items.push(NavItem { href: "/orders", key: "nav.orders", icon: "🛒" });
+    }
     if can(Entity::Product, Action::View) {
         items.push(NavItem { href: "/products", key: "nav.products", icon: "📦" });
+    }
+    if can(Entity::Inventory, Action::View) {
+        items.push(NavItem { href: "/inventory", key: "nav.inventory", icon: "🏬" });
     }
     if can(Entity::Customer, Action::Create) {
         items.push(NavItem { href: "/customers/new", key: "nav.new_customer", icon: "➕" });
@@ -333,6 +342,8 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/settings/processes", key: "nav.processes", icon: "🪜" });
         items.push(NavItem { href: "/admin/settings/currencies", key: "nav.currencies", icon: "💱" });
         items.push(NavItem { href: "/admin/settings/numbering", key: "nav.numbering", icon: "🔢" });
+        items.push(NavItem { href: "/admin/settings/company", key: "nav.company", icon: "🏛️" });
+        items.push(NavItem { href: "/admin/settings/warehouses", key: "nav.warehouses", icon: "🏗️" });
     }
     if can(Entity::Setting, Action::Edit) {
         items.push(NavItem { href: "/admin/settings/leads", key: "nav.lead_settings", icon: "🧭" });

@@ -13,7 +13,7 @@ use crate::dictionaries::types::DictKind;
 use crate::platform::authz::{Action as Op, Entity};
 use crate::platform::i18n::use_i18n;
 use crate::platform::money::format_amount;
-use crate::ui::{can, error_text, PageHeader, BTN_PRIMARY, BTN_SECONDARY};
+use crate::ui::{append_page, can, more_pages, paged_body, PageHeader, BTN_PRIMARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -40,23 +40,11 @@ pub fn ProductListPage() -> impl IntoView {
     });
     let first = Resource::new(move || query.get(), list_products);
     let lists = Resource::new(|| (), |_| list_dictionaries());
-    let more = RwSignal::new(None::<(Vec<Product>, Option<(String, i64)>)>);
-    Effect::new(move |_| {
-        query.track();
-        more.set(None);
-    });
+    let more = more_pages(query);
     let load_more = move |after: (String, i64)| {
         let mut next = query.get_untracked();
         next.after = Some(after);
-        leptos::task::spawn_local(async move {
-            if let Ok(page) = list_products(next).await {
-                more.update(|m| {
-                    let mut rows = m.take().map(|(r, _)| r).unwrap_or_default();
-                    rows.extend(page.rows);
-                    *m = Some((rows, page.next));
-                });
-            }
-        });
+        append_page(more, async move { list_products(next).await.ok().map(|p| (p.rows, p.next)) });
     };
     let row = move |p: Product| {
         let href = format!("/products/{}", p.id);
@@ -75,6 +63,7 @@ pub fn ProductListPage() -> impl IntoView {
                 <td class="block lg:table-cell lg:px-2 lg:py-2 lg:text-right tabular-nums">{price}</td>
             </tr>
         }
+        .into_any()
     };
     view! {
         <Title text=t.t("product.list_title")/>
@@ -108,44 +97,22 @@ pub fn ProductListPage() -> impl IntoView {
         </div>
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
-                match first.await {
-                    Err(e) => view! { <p role="alert" class="rounded-md bg-red-50 p-3 text-red-800">{error_text(t, &e)}</p> }.into_any(),
-                    Ok(page) if page.rows.is_empty() => view! {
-                        <p class="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">{t.t("product.empty")}</p>
-                    }.into_any(),
-                    Ok(page) => {
-                        let first_next = page.next.clone();
-                        let next = move || match more.get() {
-                            Some((_, n)) => n,
-                            None => first_next.clone(),
-                        };
-                        view! {
-                            <div class="lg:overflow-x-auto lg:rounded-lg lg:border lg:border-slate-200 lg:bg-white">
-                                <table class="block w-full text-left lg:table" data-testid="product-list">
-                                    <thead class="hidden lg:table-header-group">
-                                        <tr class="border-b bg-slate-50 text-sm">
-                                            <th scope="col" class="px-2 py-2 font-medium">{t.t("product.name")}</th>
-                                            <th scope="col" class="px-2 py-2 font-medium">{t.t("product.code")}</th>
-                                            <th scope="col" class="px-2 py-2 font-medium">{t.t("product.category")}</th>
-                                            <th scope="col" class="px-2 py-2 text-right font-medium">{t.t("product.list_price")}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody class="flex flex-col gap-2 lg:table-row-group">
-                                        {page.rows.into_iter().map(row).collect_view()}
-                                        {move || more.get().map(|(rows, _)| rows.into_iter().map(row).collect_view())}
-                                    </tbody>
-                                </table>
-                            </div>
-                            {move || next().map(|cursor| view! {
-                                <div class="mt-4 flex justify-center">
-                                    <button type="button" class=BTN_SECONDARY data-testid="load-more" on:click=move |_| load_more(cursor.clone())>
-                                        {t.t("common.load_more")}
-                                    </button>
-                                </div>
-                            })}
-                        }.into_any()
-                    }
-                }
+                let frame = |rows: AnyView| view! {
+                    <div class="lg:overflow-x-auto lg:rounded-lg lg:border lg:border-slate-200 lg:bg-white">
+                        <table class="block w-full text-left lg:table" data-testid="product-list">
+                            <thead class="hidden lg:table-header-group">
+                                <tr class="border-b bg-slate-50 text-sm">
+                                    <th scope="col" class="px-2 py-2 font-medium">{t.t("product.name")}</th>
+                                    <th scope="col" class="px-2 py-2 font-medium">{t.t("product.code")}</th>
+                                    <th scope="col" class="px-2 py-2 font-medium">{t.t("product.category")}</th>
+                                    <th scope="col" class="px-2 py-2 text-right font-medium">{t.t("product.list_price")}</th>
+                                </tr>
+                            </thead>
+                            <tbody class="flex flex-col gap-2 lg:table-row-group">{rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any();
+                paged_body(t, first.await.map(|p| (p.rows, p.next)), more, "product.empty", row, frame, load_more)
             })}
         </Transition>
     }

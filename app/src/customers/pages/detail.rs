@@ -180,9 +180,10 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
             <div class="lg:col-span-2">
                 <ContactsSection customer_id=id on_change=Callback::new(|_| ())/>
             </div>
-            <div class="lg:col-span-2">
+            <div class="flex flex-col gap-4 lg:col-span-2">
                 <crate::opportunities::pages::CustomerOpportunities customer_id=id/>
                 <crate::quotes::pages::CustomerQuotes customer_id=id/>
+                <crate::orders::pages::CustomerOrders customer_id=id/>
             </div>
             <div class="lg:col-span-2">
                 <TimelineSection customer_id=id/>

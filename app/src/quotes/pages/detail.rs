@@ -65,7 +65,14 @@ fn QuoteView(d: QuoteDetail, reload: Callback<()>) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let busy = move || step.pending().get() || revise.pending().get();
+    let navigate_order = use_navigate();
+    let to_order = Action::new(move |_: &()| async move { crate::orders::api::order_from_quote(id).await });
+    Effect::new(move |_| match to_order.value().get() {
+        Some(Ok(order)) => navigate_order(&format!("/orders/{order}"), Default::default()),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let busy = move || step.pending().get() || revise.pending().get() || to_order.pending().get();
     let c = q.currency.clone();
     let needs_approval = q.effective_discount_bp > d.approval_bp;
     let title = q.label();
@@ -97,6 +104,22 @@ fn QuoteView(d: QuoteDetail, reload: Callback<()>) -> impl IntoView {
             </button>
         }.into_any());
     }
+    if matches!(status, QuoteStatus::Approved | QuoteStatus::Sent | QuoteStatus::Accepted)
+        && crate::ui::can(crate::platform::authz::Entity::Order, crate::platform::authz::Action::Create)
+    {
+        actions.push(view! {
+            <button type="button" class=BTN_PRIMARY data-testid="quote-to-order" disabled=busy on:click=move |_| { to_order.dispatch(()); }>
+                {t.t("order.from_quote")}
+            </button>
+        }.into_any());
+    }
+    // A plain link: the browser downloads the file; the router must not take the click.
+    actions.push(
+        view! {
+            <a href=format!("/quotes/{id}/pdf") rel="external" download class=BTN_SECONDARY data-testid="quote-pdf">{t.t("print.download_pdf")}</a>
+        }
+        .into_any(),
+    );
     let deciding = d.can_approve && status == QuoteStatus::Pending;
     view! {
         <Title text=title.clone()/>
@@ -153,7 +176,24 @@ fn QuoteView(d: QuoteDetail, reload: Callback<()>) -> impl IntoView {
             </section>
             <section class="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-2">
                 <h2 class="mb-2 font-semibold">{t.t("quote.section.lines")}</h2>
-                <div class="overflow-x-auto">
+                // Phones get one card per line; wider screens the table.
+                <ul class="flex flex-col divide-y divide-slate-100 sm:hidden" data-testid="quote-line-cards">
+                    {d.lines.iter().map(|l| {
+                        let c = c.clone();
+                        view! {
+                            <li class="py-2">
+                                <p class="font-medium">{l.name.clone()}</p>
+                                {l.policy_name.clone().map(|n| view! { <p class="text-xs text-slate-500">{t.t_args("quote.line.policy", &[("name", n)])}</p> })}
+                                <p class="flex flex-wrap justify-between gap-x-3 text-sm tabular-nums text-slate-700">
+                                    <span>{format!("{} {} × {}", format_qty(l.qty_milli), l.unit, money(l.unit_price, &c))}
+                                        {(l.discount_bp > 0).then(|| format!(" −{} %", format_rate_bp(l.discount_bp)))}</span>
+                                    <span class="font-medium text-slate-900">{money(l.amount, &c)}</span>
+                                </p>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <div class="hidden overflow-x-auto sm:block">
                     <table class="w-full text-left text-sm" data-testid="quote-line-table">
                         <thead>
                             <tr class="border-b bg-slate-50">

@@ -142,16 +142,30 @@ fn EditForm(d: QuoteDetail) -> impl IntoView {
     }
 }
 
+/// What an order adds to the quote editor: the warehouse it ships from, whose stock
+/// each product line is checked against as it is typed.
+#[derive(Clone)]
+pub(crate) struct OrderExtras {
+    pub warehouse: RwSignal<String>,
+    pub warehouses: Vec<(String, String)>,
+}
+
+/// The document editor of quotes and, with `order`, of orders (order date and delivery
+/// date in place of quote date and validity, plus the warehouse and stock per line).
 #[component]
-fn QuoteEditor(
+pub(crate) fn QuoteEditor(
     initial: QuoteInput,
     customer_name: String,
     on_submit: Callback<QuoteInput>,
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] server_error: Signal<Option<AppError>>,
     cancel_href: String,
+    #[prop(optional)] order: Option<OrderExtras>,
 ) -> impl IntoView {
     let t = use_i18n();
+    let is_order = order.is_some();
+    let warehouse = order.as_ref().map(|o| o.warehouse);
+    let warehouse_options = order.map(|o| o.warehouses).unwrap_or_default();
     let customer = RwSignal::new(initial.customer_id.map(|c| (c, customer_name)));
     let opportunity = RwSignal::new(initial.opportunity_id.map(|o| o.to_string()).unwrap_or_default());
     let title = RwSignal::new(initial.title.clone());
@@ -265,6 +279,38 @@ fn QuoteEditor(
         totals(&figures, parse_rate_bp(&discount.get()).unwrap_or(0))
     });
 
+    // Orders: what each product line's warehouse has available, as lines and quantities change.
+    let stock = Resource::new(
+        move || {
+            let w = warehouse.map(|w| w.get()).and_then(|w| w.parse::<i64>().ok());
+            let mut ids: Vec<i64> = lines.get().iter().filter_map(|l| l.product_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            (w, ids)
+        },
+        |(w, ids)| async move {
+            match w {
+                Some(w) if !ids.is_empty() => crate::inventory::api::stock_availability(w, ids).await.unwrap_or_default(),
+                _ => Vec::new(),
+            }
+        },
+    );
+    let stock_note = move |l: LineState| {
+        let pid = l.product_id?;
+        let a = stock.get()?.into_iter().find(|a| a.product_id == pid && a.stocked)?;
+        let short = parse_qty(&l.qty.get()).is_some_and(|q| q > a.available_milli);
+        let text = t.t_args(
+            if short { "order.stock_short" } else { "order.stock_available" },
+            &[
+                ("qty", crate::catalog::types::format_qty(a.available_milli.max(0))),
+                ("unit", l.unit.get()),
+                ("all", crate::catalog::types::format_qty(a.available_everywhere_milli.max(0))),
+            ],
+        );
+        Some(view! {
+            <span class=if short { "text-xs font-medium text-red-700" } else { "text-xs text-green-800" } data-testid="line-stock" data-short=short.to_string()>{text}</span>
+        })
+    };
     let collect = move || QuoteInput {
         customer_id: customer.get_untracked().map(|c| c.0),
         opportunity_id: opportunity.get_untracked().parse().ok(),
@@ -323,8 +369,11 @@ fn QuoteEditor(
                     <p class="min-h-5 text-sm text-red-600">{move || err("opportunity_id").get().map(|c| t.t(&c))}</p>
                 </div>
                 <TextField id="title" label=t.t("quote.title") value=title error=err("title") max_len=TITLE_MAX/>
-                <TextField id="quote_date" label=t.t("quote.date") value=quote_date error=err("quote_date") input_type="date"/>
-                <TextField id="valid_until" label=t.t("quote.valid_until") value=valid_until error=err("valid_until") input_type="date"/>
+                <TextField id="quote_date" label=t.t(if is_order { "order.date" } else { "quote.date" }) value=quote_date error=err("quote_date") input_type="date"/>
+                <TextField id="valid_until" label=t.t(if is_order { "order.delivery_date" } else { "quote.valid_until" }) value=valid_until error=err("valid_until") input_type="date"/>
+                {warehouse.map(|w| view! {
+                    <SelectField id="warehouse_id" label=t.t("order.warehouse") value=w options=warehouse_options.clone() error=err("warehouse_id")/>
+                })}
                 <SelectField id="currency" label=t.t("product.currency") value=currency options=currencies error=err("currency")/>
             </fieldset>
 
@@ -344,6 +393,7 @@ fn QuoteEditor(
                                 <span class="text-xs text-slate-500">
                                     {move || l.catalog.get().and_then(|c| c.1).filter(|n| !n.is_empty()).map(|n| t.t_args("quote.line.policy", &[("name", n)]))}
                                 </span>
+                                <Transition fallback=|| ()>{move || stock_note(l)}</Transition>
                             </label>
                             <label class="flex flex-col gap-1 text-sm">
                                 <span class="font-medium text-slate-700">{move || format!("{} {}", t.t("price_check.qty"), l.unit.get())}</span>
@@ -419,7 +469,7 @@ fn QuoteEditor(
 
 /// Searches the catalog and adds the picked product as a line.
 #[component]
-fn ProductAdder(on_pick: Callback<Product>) -> impl IntoView {
+pub(crate) fn ProductAdder(on_pick: Callback<Product>) -> impl IntoView {
     let t = use_i18n();
     let term = RwSignal::new(String::new());
     let results = Resource::new(

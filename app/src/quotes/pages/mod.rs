@@ -1,6 +1,6 @@
 //! Quote pages: the list, the editor and a quote's page with its flow and revisions.
 mod detail;
-mod editor;
+pub(crate) mod editor;
 
 pub use detail::QuoteDetailPage;
 pub use editor::{EditQuotePage, NewQuotePage};
@@ -10,7 +10,7 @@ use crate::platform::i18n::{use_i18n, I18n};
 use crate::platform::money::{format_amount, Currency};
 use crate::quotes::api::list_quotes;
 use crate::quotes::types::*;
-use crate::ui::{can, error_text, PageHeader, BTN_PRIMARY, BTN_SECONDARY};
+use crate::ui::{append_page, can, more_pages, paged_body, PageHeader, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -48,23 +48,11 @@ pub fn QuoteListPage() -> impl IntoView {
         ..Default::default()
     });
     let first = Resource::new(move || filter.get(), list_quotes);
-    let more = RwSignal::new(None::<(Vec<Quote>, Option<(i64, i64)>)>);
-    Effect::new(move |_| {
-        filter.track();
-        more.set(None);
-    });
+    let more = more_pages(filter);
     let load_more = move |after: (i64, i64)| {
         let mut next = filter.get_untracked();
         next.after = Some(after);
-        leptos::task::spawn_local(async move {
-            if let Ok(page) = list_quotes(next).await {
-                more.update(|m| {
-                    let mut rows = m.take().map(|(r, _)| r).unwrap_or_default();
-                    rows.extend(page.rows);
-                    *m = Some((rows, page.next));
-                });
-            }
-        });
+        append_page(more, async move { list_quotes(next).await.ok().map(|p| (p.rows, p.next)) });
     };
     let row = move |r: Quote| {
         let label = r.label();
@@ -81,6 +69,7 @@ pub fn QuoteListPage() -> impl IntoView {
                 <td class="block lg:table-cell lg:px-2 lg:py-2 lg:text-right font-medium tabular-nums">{total}</td>
             </tr>
         }
+        .into_any()
     };
     view! {
         <Title text=t.t("quote.list_title")/>
@@ -105,45 +94,23 @@ pub fn QuoteListPage() -> impl IntoView {
         </div>
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
-                match first.await {
-                    Err(e) => view! { <p role="alert" class="rounded-md bg-red-50 p-3 text-red-800">{error_text(t, &e)}</p> }.into_any(),
-                    Ok(page) if page.rows.is_empty() => view! {
-                        <p class="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">{t.t("quote.empty")}</p>
-                    }.into_any(),
-                    Ok(page) => {
-                        let first_next = page.next;
-                        let next = move || match more.get() {
-                            Some((_, n)) => n,
-                            None => first_next,
-                        };
-                        view! {
-                            <div class="lg:overflow-x-auto lg:rounded-lg lg:border lg:border-slate-200 lg:bg-white">
-                                <table class="block w-full text-left lg:table" data-testid="quote-list">
-                                    <thead class="hidden lg:table-header-group">
-                                        <tr class="border-b bg-slate-50 text-sm">
-                                            <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.number")}</th>
-                                            <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.customer")}</th>
-                                            <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.status")}</th>
-                                            <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.date")}</th>
-                                            <th scope="col" class="px-2 py-2 text-right font-medium">{t.t("quote.total")}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody class="flex flex-col gap-2 lg:table-row-group">
-                                        {page.rows.into_iter().map(row).collect_view()}
-                                        {move || more.get().map(|(rows, _)| rows.into_iter().map(row).collect_view())}
-                                    </tbody>
-                                </table>
-                            </div>
-                            {move || next().map(|cursor| view! {
-                                <div class="mt-4 flex justify-center">
-                                    <button type="button" class=BTN_SECONDARY data-testid="load-more" on:click=move |_| load_more(cursor)>
-                                        {t.t("common.load_more")}
-                                    </button>
-                                </div>
-                            })}
-                        }.into_any()
-                    }
-                }
+                let frame = |rows: AnyView| view! {
+                    <div class="lg:overflow-x-auto lg:rounded-lg lg:border lg:border-slate-200 lg:bg-white">
+                        <table class="block w-full text-left lg:table" data-testid="quote-list">
+                            <thead class="hidden lg:table-header-group">
+                                <tr class="border-b bg-slate-50 text-sm">
+                                    <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.number")}</th>
+                                    <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.customer")}</th>
+                                    <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.status")}</th>
+                                    <th scope="col" class="px-2 py-2 font-medium">{t.t("quote.date")}</th>
+                                    <th scope="col" class="px-2 py-2 text-right font-medium">{t.t("quote.total")}</th>
+                                </tr>
+                            </thead>
+                            <tbody class="flex flex-col gap-2 lg:table-row-group">{rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any();
+                paged_body(t, first.await.map(|p| (p.rows, p.next)), more, "quote.empty", row, frame, load_more)
             })}
         </Transition>
     }
