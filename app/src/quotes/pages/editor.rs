@@ -348,7 +348,7 @@ pub(crate) fn QuoteEditor(
             }>
             <FormAlert server_error local=local/>
             <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
-                <legend class="px-1 font-semibold">{t.t("quote.section.header")}</legend>
+                <legend class="px-1 font-semibold">{t.t(if is_order { "order.section.header" } else { "quote.section.header" })}</legend>
                 <CustomerPicker customer error=err("customer_id")/>
                 <p class="text-sm text-red-600 md:col-span-2">{move || err("customer_id").get().map(|c| t.t(&c))}</p>
                 <div class="flex flex-col gap-1">
@@ -443,7 +443,7 @@ pub(crate) fn QuoteEditor(
             <fieldset class="grid grid-cols-1 gap-x-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
                 <legend class="px-1 font-semibold">{t.t("quote.section.totals")}</legend>
                 <div>
-                    <TextField id="discount" label=t.t("quote.doc_discount") value=discount error=err("discount") inputmode="decimal"/>
+                    <TextField id="discount" label=t.t(if is_order { "order.doc_discount" } else { "quote.doc_discount" }) value=discount error=err("discount") inputmode="decimal"/>
                 </div>
                 <dl class="grid grid-cols-2 gap-y-1 self-start tabular-nums" data-testid="quote-totals">
                     <dt>{t.t("quote.subtotal")}</dt><dd class="text-right">{move || money(preview.get().subtotal, &currency.get())}</dd>
