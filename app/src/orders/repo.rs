@@ -2,6 +2,7 @@
 use crate::orders::types::*;
 use crate::platform::authz::Grant;
 use crate::platform::db::{like_escape, sql, SqlBuilder, Tx};
+use crate::quotes::repo::{line_values, LINE_COLUMNS};
 use crate::quotes::types::{QuoteLine, Totals, ValidQuote};
 
 const COLUMNS: &str = "o.id, o.number, o.customer_id, c.name AS customer_name, o.opportunity_id, op.name AS opportunity_name, o.quote_id, \
@@ -144,26 +145,12 @@ pub async fn update(tx: &mut Tx, id: i64, version: i64, h: &Header<'_>, user: i6
 pub async fn replace_lines(tx: &mut Tx, order_id: i64, lines: &[QuoteLine], stocked: &[bool]) -> Result<(), sqlx::Error> {
     sql("DELETE FROM order_lines WHERE order_id = $1").arg_i64(order_id).execute(tx).await?;
     for (i, l) in lines.iter().enumerate() {
-        sql("INSERT INTO order_lines (order_id, position, product_id, stocked, name, unit, qty_milli, priced_unit, policy_id, policy_name, \
-             unit_price, discount_bp, tax_rate_bp, amount, net, tax) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
-        .arg_i64(order_id)
-        .arg_i64(i as i64 + 1)
-        .arg_opt_i64(l.product_id)
-        .arg_bool(stocked.get(i).copied().unwrap_or(false))
-        .arg_text(l.name.clone())
-        .arg_text(l.unit.clone())
-        .arg_i64(l.qty_milli)
-        .arg_i64(l.priced_unit)
-        .arg_opt_i64(l.policy_id)
-        .arg_opt_text(l.policy_name.clone())
-        .arg_i64(l.unit_price)
-        .arg_i64(l.discount_bp)
-        .arg_i64(l.tax_rate_bp)
-        .arg_i64(l.amount)
-        .arg_i64(l.net)
-        .arg_i64(l.tax)
-        .execute(tx)
-        .await?;
+        let insert = sql(&format!(
+            "INSERT INTO order_lines (order_id, position, stocked, {LINE_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ));
+        let insert = insert.arg_i64(order_id).arg_i64(i as i64 + 1).arg_bool(stocked.get(i).copied().unwrap_or(false));
+        line_values(insert, l).execute(tx).await?;
     }
     Ok(())
 }

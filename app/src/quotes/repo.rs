@@ -139,14 +139,13 @@ pub async fn update(tx: &mut Tx, id: i64, version: i64, h: &Header<'_>, user: i6
         == 1)
 }
 
-pub async fn replace_lines(tx: &mut Tx, quote_id: i64, lines: &[QuoteLine]) -> Result<(), sqlx::Error> {
-    sql("DELETE FROM quote_lines WHERE quote_id = $1").arg_i64(quote_id).execute(tx).await?;
-    for (i, l) in lines.iter().enumerate() {
-        sql("INSERT INTO quote_lines (quote_id, position, product_id, name, unit, qty_milli, priced_unit, policy_id, policy_name, unit_price, \
-             discount_bp, tax_rate_bp, amount, net, tax) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
-        .arg_i64(quote_id)
-        .arg_i64(i as i64 + 1)
-        .arg_opt_i64(l.product_id)
+/// The columns a priced line is saved with, in this order, by quotes and orders alike.
+pub(crate) const LINE_COLUMNS: &str =
+    "product_id, name, unit, qty_milli, priced_unit, policy_id, policy_name, unit_price, discount_bp, tax_rate_bp, amount, net, tax";
+
+/// Binds a line's values for [`LINE_COLUMNS`] after whatever `b` already has.
+pub(crate) fn line_values(b: SqlBuilder, l: &QuoteLine) -> SqlBuilder {
+    b.arg_opt_i64(l.product_id)
         .arg_text(l.name.clone())
         .arg_text(l.unit.clone())
         .arg_i64(l.qty_milli)
@@ -159,8 +158,15 @@ pub async fn replace_lines(tx: &mut Tx, quote_id: i64, lines: &[QuoteLine]) -> R
         .arg_i64(l.amount)
         .arg_i64(l.net)
         .arg_i64(l.tax)
-        .execute(tx)
-        .await?;
+}
+
+pub async fn replace_lines(tx: &mut Tx, quote_id: i64, lines: &[QuoteLine]) -> Result<(), sqlx::Error> {
+    sql("DELETE FROM quote_lines WHERE quote_id = $1").arg_i64(quote_id).execute(tx).await?;
+    for (i, l) in lines.iter().enumerate() {
+        let insert = sql(&format!(
+            "INSERT INTO quote_lines (quote_id, position, {LINE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        ));
+        line_values(insert.arg_i64(quote_id).arg_i64(i as i64 + 1), l).execute(tx).await?;
     }
     Ok(())
 }
