@@ -22,7 +22,7 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+export async function startServer(extraEnv = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
   const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'crm', 'target');
@@ -36,6 +36,7 @@ export async function startServer() {
       DEMO: '1',
       DATABASE_URL: '',
       RUST_LOG: process.env.RUST_LOG || 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod admin;
 pub mod catalog;
 pub mod contacts;
+pub mod contracts;
 pub mod customers;
 pub mod dictionaries;
 pub mod finance;
@@ -99,6 +100,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("orders/new") view=orders::pages::NewOrderPage/>
                 <Route path=path!("orders/:id") view=orders::pages::OrderDetailPage/>
                 <Route path=path!("orders/:id/edit") view=orders::pages::EditOrderPage/>
+                <Route path=path!("contracts") view=contracts::pages::ContractListPage/>
+                <Route path=path!("contracts/new") view=contracts::pages::NewContractPage/>
+                <Route path=path!("contracts/:id") view=contracts::pages::ContractDetailPage/>
+                <Route path=path!("contracts/:id/edit") view=contracts::pages::EditContractPage/>
+                <Route path=path!("receivables") view=contracts::pages::ReceivablesPage/>
                 <Route path=path!("inventory") view=inventory::pages::StockPage/>
                 <Route path=path!("inventory/movements") view=inventory::pages::MovementsPage/>
                 <Route path=path!("inventory/move") view=inventory::pages::StockMovePage/>

@@ -211,6 +211,7 @@ async fn run() -> anyhow::Result<()> {
             }
             spawn_pool_return(db.clone());
             spawn_value_scores(db.clone());
+            spawn_overdue_reminders(db.clone());
             web::serve(config, db).await?;
         }
     }
@@ -244,6 +245,24 @@ fn spawn_value_scores(db: Db) {
             match app::customers::value_service::recompute_all(&db, app::platform::time::now_ms()).await {
                 Ok(n) => tracing::info!(customers = n, "value scores computed"),
                 Err(e) => tracing::warn!(error = ?e, "value scoring failed"),
+            }
+        }
+    });
+}
+
+/// Reminds contract owners of instalments that fell overdue (a planned follow-up call
+/// each, once), every `CRM_OVERDUE_EVERY_SECS` seconds (10 minutes unless set).
+fn spawn_overdue_reminders(db: Db) {
+    let secs = std::env::var("CRM_OVERDUE_EVERY_SECS").ok().and_then(|v| v.parse::<u64>().ok()).filter(|s| *s > 0).unwrap_or(600);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(secs));
+        loop {
+            every.tick().await;
+            let today = app::contracts::service::today();
+            match app::contracts::service::remind_overdue(&db, &today, app::platform::time::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(instalments = n, "overdue reminders created"),
+                Err(e) => tracing::warn!(error = ?e, "overdue reminder job failed"),
             }
         }
     });

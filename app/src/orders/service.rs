@@ -1,7 +1,7 @@
 //! Order rules. An order belongs to the user who made it (scope by owner and
 //! department) and is for a customer the user can see; lines are priced like quotes.
-//! Confirming checks the customer's credit (open orders plus this one against the
-//! limit, in the limit's currency at today's rates): past a blocking limit it waits for
+//! Confirming checks the customer's credit (open orders, unpaid contract balances and
+//! this order against the limit, in the limit's currency at today's rates): past a blocking limit it waits for
 //! a manager; otherwise it reserves every stocked line in the order's warehouse, all or
 //! nothing. Shipping issues reserved stock, returns bring it back, cancelling releases
 //! it. Every change is audited.
@@ -213,14 +213,21 @@ async fn credit(tx: &mut Tx, order: &Order) -> Result<Credit, sqlx::Error> {
     let control = control.filter(|c| !c.is_empty()).unwrap_or_else(|| "block".into());
     let currency = currency.and_then(|c| Currency::from_code(&c)).unwrap_or_default();
     let rates = crate::finance::service::rates_on(tx, &iso(local_today())).await?;
-    let open: Vec<(String, i64)> =
-        sql("SELECT currency, CAST(SUM(total) AS BIGINT) FROM orders WHERE customer_id = $1 AND id <> $2 AND deleted_at IS NULL \
-                                        AND status IN ('pending', 'confirmed', 'partially_shipped', 'shipped') GROUP BY currency")
-        .arg_i64(order.customer_id)
-        .arg_i64(order.id)
-        .fetch_all(tx)
-        .await?;
-    let used = open.iter().try_fold(0_i64, |acc, (c, total)| Some(acc + rates.convert(*total, Currency::from_code(c)?, currency)?));
+    // An order whose quote a contract was signed on is that contract's: the contract's
+    // unpaid balance counts instead, so payments free the credit again.
+    let open: Vec<(String, i64)> = sql(
+        "SELECT o.currency, CAST(SUM(o.total) AS BIGINT) FROM orders o WHERE o.customer_id = $1 AND o.id <> $2 AND o.deleted_at IS NULL \
+             AND o.status IN ('pending', 'confirmed', 'partially_shipped', 'shipped') \
+             AND NOT EXISTS (SELECT 1 FROM contracts k WHERE k.quote_id = o.quote_id AND k.status = 'active' AND k.deleted_at IS NULL) \
+             GROUP BY o.currency",
+    )
+    .arg_i64(order.customer_id)
+    .arg_i64(order.id)
+    .fetch_all(tx)
+    .await?;
+    let orders = open.iter().try_fold(0_i64, |acc, (c, total)| Some(acc + rates.convert(*total, Currency::from_code(c)?, currency)?));
+    let contracts = crate::contracts::service::outstanding_for(tx, order.customer_id, &rates, currency).await?;
+    let used = orders.zip(contracts).map(|(a, b)| a + b);
     let this = rates.convert(order.total, order.currency(), currency);
     Ok(credit_check(&control, limit, currency.code(), used, this))
 }

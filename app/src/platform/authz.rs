@@ -19,6 +19,7 @@ pub enum Entity {
     Product,
     Quote,
     Order,
+    Contract,
     Inventory,
 }
 
@@ -46,12 +47,13 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 13] = [
         Entity::Customer,
         Entity::Lead,
         Entity::Opportunity,
         Entity::Quote,
         Entity::Order,
+        Entity::Contract,
         Entity::Product,
         Entity::Inventory,
         Entity::User,
@@ -73,6 +75,7 @@ impl Entity {
             Entity::Product => "product",
             Entity::Quote => "quote",
             Entity::Order => "order",
+            Entity::Contract => "contract",
             Entity::Inventory => "inventory",
         }
     }

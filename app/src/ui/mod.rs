@@ -45,6 +45,16 @@ pub fn fmt_time(ms: i64) -> String {
     crate::platform::time::format_ms(ms, use_session().tz_offset_minutes)
 }
 
+/// Today's date (`YYYY-MM-DD`) in the company's time zone, on the server or in the browser.
+pub fn today_iso() -> String {
+    #[cfg(feature = "ssr")]
+    let now = crate::platform::time::now_ms();
+    #[cfg(not(feature = "ssr"))]
+    let now = js_sys::Date::now() as i64;
+    let (y, m, d) = crate::platform::time::date_parts(now + use_session().tz_offset_minutes as i64 * 60_000);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// The error code to show under `field`: the browser's own check first, then the server's answer.
 pub fn field_error(
     local: RwSignal<Vec<crate::platform::error::FieldError>>,
@@ -295,6 +305,10 @@ fn nav_items() -> Vec<NavItem> {
     }
     if can(Entity::Order, Action::View) {
         items.push(NavItem { href: "/orders", key: "nav.orders", icon: "🛒" });
+    }
+    if can(Entity::Contract, Action::View) {
+        items.push(NavItem { href: "/contracts", key: "nav.contracts", icon: "📝" });
+        items.push(NavItem { href: "/receivables", key: "nav.receivables", icon: "💴" });
     }
     if can(Entity::Product, Action::View) {
         items.push(NavItem { href: "/products", key: "nav.products", icon: "📦" });

@@ -184,6 +184,7 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
                 <crate::opportunities::pages::CustomerOpportunities customer_id=id/>
                 <crate::quotes::pages::CustomerQuotes customer_id=id/>
                 <crate::orders::pages::CustomerOrders customer_id=id/>
+                <crate::contracts::pages::CustomerContracts customer_id=id/>
             </div>
             <div class="lg:col-span-2">
                 <TimelineSection customer_id=id/>

@@ -113,6 +113,9 @@ fn Detail(
             {can(Entity::Quote, Op::Create).then(|| view! {
                 <a href=format!("/quotes/new?customer={}&opportunity={id}", o.customer_id) class=BTN_SECONDARY data-testid="opportunity-new-quote">{t.t("quote.new")}</a>
             })}
+            {(o.status == "won" && can(Entity::Contract, Op::Create)).then(|| view! {
+                <a href=format!("/contracts/new?opportunity={id}") class=BTN_PRIMARY data-testid="opportunity-new-contract">{t.t("contract.from_opportunity")}</a>
+            })}
             <A href="/opportunities" attr:class=BTN_SECONDARY>{t.t("pipeline.title")}</A>
         </PageHeader>
         <div class="mb-4 flex flex-wrap items-center gap-2">

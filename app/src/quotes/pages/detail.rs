@@ -113,6 +113,13 @@ fn QuoteView(d: QuoteDetail, reload: Callback<()>) -> impl IntoView {
             </button>
         }.into_any());
     }
+    if matches!(status, QuoteStatus::Approved | QuoteStatus::Sent | QuoteStatus::Accepted)
+        && crate::ui::can(crate::platform::authz::Entity::Contract, crate::platform::authz::Action::Create)
+    {
+        actions.push(view! {
+            <a href=format!("/contracts/new?quote={id}") class=BTN_SECONDARY data-testid="quote-to-contract">{t.t("contract.from_quote")}</a>
+        }.into_any());
+    }
     // A plain link: the browser downloads the file; the router must not take the click.
     actions.push(
         view! {

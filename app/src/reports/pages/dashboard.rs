@@ -46,6 +46,7 @@ pub fn DashboardPage() -> impl IntoView {
         <PageHeader title=t.t("dashboard.title")>
             {can(Entity::Opportunity, Op::Assign).then(|| view! { <A href="/admin/settings/targets" attr:class=BTN_SECONDARY>{t.t("targets.title")}</A> })}
         </PageHeader>
+        <crate::contracts::pages::OverdueList/>
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
