@@ -243,6 +243,19 @@ async fn a_contract_collects_partial_payments_that_reconcile_with_receivables() 
         );
         assert_eq!(d.plan[2].id, i3);
 
+        // The customer's timeline shows the documents, newest first, with the activities.
+        let page = app::activities::service::timeline(&db, &o.alice, c, None, None).await.unwrap();
+        let mut kinds: Vec<&str> = page.items.iter().filter_map(|a| a.doc.as_ref().map(|d| d.kind.as_str())).collect();
+        assert_eq!(kinds.last(), Some(&"contract"), "the contract came first: {kinds:?}");
+        kinds.sort_unstable();
+        assert_eq!(kinds, ["contract", "invoice", "order", "payment", "payment", "payment", "payment"]);
+        assert!(page.items.windows(2).all(|w| (w[0].occurred_at, w[0].id) >= (w[1].occurred_at, w[1].id)));
+        let docs = app::activities::service::timeline(&db, &o.alice, c, Some("document".into()), None).await.unwrap();
+        assert_eq!(docs.items.len(), 7);
+        assert!(docs.items.iter().all(|a| a.doc.is_some() && a.id < 0));
+        let void = docs.items.iter().filter_map(|a| a.doc.as_ref()).find(|d| d.kind == "payment" && d.state == "void");
+        assert_eq!(void.map(|d| d.amount), Some(Some(1_000_000)));
+
         // Every money movement is in the audit log.
         let mut tx = db.read().await.unwrap();
         let audited: Vec<(String, String)> =

@@ -115,3 +115,59 @@ pub async fn seed(tx: &mut Tx, by: i64, now: i64) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// A demo contract for `customer` (owned by `owner` in `department`): signed three
+/// months ago, 38 400.00 in three instalments: the first paid, the second partly paid
+/// and past due (the dashboard's overdue list and a reminder show it), the third ahead.
+pub async fn seed_contract(tx: &mut Tx, customer: i64, owner: i64, department: i64, now: i64) -> anyhow::Result<()> {
+    use app::contracts::types::add_months;
+    let today = local_today();
+    let today = format!("{:04}-{:02}-{:02}", today.0, today.1, today.2);
+    let signed = add_months(&today, -3).unwrap_or_else(|| today.clone());
+    let number = next_number(tx, "contract", local_today()).await?;
+    let contract = sql(
+        "INSERT INTO contracts (number, customer_id, title, currency, amount, signed_on, starts_on, ends_on, terms, paid, owner_id, department_id, \
+         created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, 'CNY', 3840000, $4, $4, $5, $6, 1780000, $7, $8, $9, $7, $9, $7) RETURNING id",
+    )
+    .arg_text(number.clone())
+    .arg_i64(customer)
+    .arg_text("云客 CRM 专业版实施合同")
+    .arg_text(signed.clone())
+    .arg_text(add_months(&signed, 12).unwrap_or_else(|| signed.clone()))
+    .arg_text("分三期付款：签约后付 1/3，上线后付 1/3，验收后付尾款。")
+    .arg_i64(owner)
+    .arg_i64(department)
+    .arg_i64(now)
+    .fetch_i64(tx)
+    .await?;
+    // (months after signing, amount, paid)
+    for (i, (months, amount, paid)) in [(0, 1_280_000, 1_280_000), (2, 1_280_000, 500_000), (5, 1_280_000, 0)].into_iter().enumerate() {
+        let due = add_months(&signed, months).unwrap_or_else(|| signed.clone());
+        let instalment =
+            sql("INSERT INTO contract_instalments (contract_id, position, due_on, amount, paid) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .arg_i64(contract)
+                .arg_i64(i as i64 + 1)
+                .arg_text(due.clone())
+                .arg_i64(amount)
+                .arg_i64(paid)
+                .fetch_i64(tx)
+                .await?;
+        if paid > 0 {
+            let pay = next_number(tx, "payment", local_today()).await?;
+            sql("INSERT INTO payments (number, contract_id, instalment_id, customer_id, amount, currency, received_on, method, reference, created_by, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, 'CNY', $6, 'bank', '招行回单', $7, $8)")
+            .arg_text(pay)
+            .arg_i64(contract)
+            .arg_i64(instalment)
+            .arg_i64(customer)
+            .arg_i64(paid)
+            .arg_text(due)
+            .arg_i64(owner)
+            .arg_i64(now)
+            .execute(tx)
+            .await?;
+        }
+    }
+    audit::record(tx, AuditEntry::with_meta(&Default::default(), None, "demo", "create").on("contract", contract).summary(number)).await?;
+    Ok(())
+}

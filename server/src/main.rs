@@ -2,6 +2,7 @@
 #![recursion_limit = "512"]
 mod bench_orders;
 mod bench_pipeline;
+mod bench_receivables;
 mod config;
 mod demo;
 mod demo_catalog;
@@ -126,6 +127,15 @@ enum Command {
         #[arg(long, default_value_t = 25)]
         per_user: usize,
     },
+    /// Seed contracts with `payments` payment rows and time the receivables report (for
+    /// bench/receivables.sh; after seed-demo and seed-bench).
+    #[command(hide = true)]
+    BenchReceivables {
+        #[arg(long, default_value_t = 1_000_000)]
+        payments: i64,
+        #[arg(long, default_value_t = 20)]
+        iterations: usize,
+    },
     /// Time a customer import of generated rows (for bench/run.sh).
     #[command(hide = true)]
     BenchImport {
@@ -175,6 +185,7 @@ async fn run() -> anyhow::Result<()> {
         Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
         Command::BenchImport { username, rows } => demo::bench_import(&db, &username, rows).await?,
         Command::BenchPdf { .. } => unreachable!("handled before the database opens"),
+        Command::BenchReceivables { payments, iterations } => bench_receivables::bench_receivables(&db, payments, iterations).await?,
         Command::BenchOrders { users, per_user } => bench_orders::bench_orders(&db, users, per_user).await?,
         Command::BenchSql { username, iterations, concurrency, search, level } => {
             demo::bench_sql(&db, &username, iterations, concurrency, search, level).await?

@@ -71,7 +71,10 @@ pub fn TimelineSection(customer_id: i64) -> impl IntoView {
     });
     let query = leptos_router::hooks::use_query_map();
     let attach_error = move || query.read().get("attach_error").filter(|e| e.starts_with("attachment.") || e.starts_with("error."));
-    let chips = std::iter::once(String::new()).chain(ActivityKind::ALL.iter().map(|k| k.code().to_string())).collect::<Vec<_>>();
+    let chips = std::iter::once(String::new())
+        .chain(ActivityKind::ALL.iter().map(|k| k.code().to_string()))
+        .chain(std::iter::once("document".to_string()))
+        .collect::<Vec<_>>();
     view! {
         <section class="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="timeline-title" data-testid="timeline">
             <div class="mb-3 flex flex-wrap items-center justify-between gap-2">
@@ -154,9 +157,44 @@ fn infinite_scroll(sentinel: NodeRef<leptos::html::Div>, load: impl Fn() + Clone
     let _ = (sentinel, load);
 }
 
+/// A business document on the timeline: what it is, its number (a link), title, amount
+/// and state.
+fn document_item(t: crate::platform::i18n::I18n, at: i64, d: crate::activities::types::TimelineDoc) -> AnyView {
+    let amount = d.amount.map(|a| crate::quotes::pages::money(a, &d.currency));
+    let state = match d.kind.as_str() {
+        "quote" => Some(t.t(&format!("quote.status.{}", d.state))),
+        "order" => Some(t.t(&format!("order.status.{}", d.state))),
+        "contract" if d.state == "terminated" => Some(t.t("contract.status.terminated")),
+        "payment" | "invoice" if d.state == "void" => Some(t.t("contract.voided")),
+        _ => None,
+    };
+    view! {
+        <li class="mb-4" data-testid="timeline-document" data-kind=d.kind.clone()>
+            <span aria-hidden="true" class="absolute -left-3 flex h-6 w-6 items-center justify-center rounded-full bg-white text-sm ring-2 ring-slate-200">
+                {d.icon()}
+            </span>
+            <div class="flex flex-wrap items-baseline gap-x-2">
+                <span class="text-xs text-slate-500">{t.t(&format!("timeline.doc.{}", d.kind))}</span>
+                <a href=d.href.clone() class="font-mono font-medium text-blue-800 underline">{d.number.clone()}</a>
+                {(!d.title.is_empty()).then(|| view! { <span class="min-w-0 break-words">{d.title.clone()}</span> })}
+                {amount.map(|m| view! { <span class="font-medium tabular-nums">{m}</span> })}
+                {state.map(|s| view! { <span class="rounded-full bg-slate-100 px-2 text-xs text-slate-700">{s}</span> })}
+            </div>
+            <div class="text-sm text-slate-600">
+                <time>{fmt_time(at)}</time>
+                {d.by_name.clone().map(|o| view! { <span>" · " {o}</span> })}
+            </div>
+        </li>
+    }
+    .into_any()
+}
+
 #[component]
 fn TimelineItem(a: Activity, customer_id: i64, can_edit: bool, on_delete: Callback<i64>, on_change: Callback<()>) -> impl IntoView {
     let t = use_i18n();
+    if let Some(d) = a.doc.clone() {
+        return document_item(t, a.occurred_at, d);
+    }
     let planned = a.status == "planned";
     let id = a.id;
     let remove_file = Action::new(move |fid: &i64| {
@@ -223,6 +261,7 @@ fn TimelineItem(a: Activity, customer_id: i64, can_edit: bool, on_delete: Callba
             })}
         </li>
     }
+    .into_any()
 }
 
 /// Records the result of a planned visit.

@@ -56,7 +56,9 @@ pub async fn timeline(
     kind: Option<String>,
     after: Option<String>,
 ) -> AppResult<ActivityPage> {
-    let kind = match kind.as_deref().filter(|k| !k.is_empty()) {
+    // "document": business documents only; an activity kind: those activities only.
+    let documents_only = kind.as_deref() == Some("document");
+    let kind = match kind.as_deref().filter(|k| !k.is_empty() && *k != "document") {
         Some(k) => Some(ActivityKind::from_code(k).ok_or_else(|| AppError::validation("kind", "validation.invalid_choice"))?),
         None => None,
     };
@@ -67,14 +69,23 @@ pub async fn timeline(
     let mut tx = db.read().await?;
     customer_in_scope(&mut tx, user, customer_id, Action::View).await?;
     let can_log = customer_in_scope(&mut tx, user, customer_id, Action::Edit).await.is_ok();
-    let mut items: Vec<Activity> = repo::timeline_query(customer_id, kind, after, TIMELINE_PAGE + 1).fetch_all(&mut tx).await?;
+    let mut items: Vec<Activity> = if documents_only {
+        Vec::new()
+    } else {
+        repo::timeline_query(customer_id, kind, after, TIMELINE_PAGE + 1).fetch_all(&mut tx).await?
+    };
+    if kind.is_none() {
+        let docs = crate::activities::documents::for_customer(&mut tx, user, customer_id, after, TIMELINE_PAGE + 1).await?;
+        items.extend(docs.into_iter().map(|d| d.into_entry()));
+        items.sort_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+    }
     let next = if items.len() as i64 > TIMELINE_PAGE {
         items.truncate(TIMELINE_PAGE as usize);
         items.last().map(|a| encode_cursor(a.occurred_at, a.id))
     } else {
         None
     };
-    let ids: Vec<i64> = items.iter().map(|a| a.id).collect();
+    let ids: Vec<i64> = items.iter().map(|a| a.id).filter(|id| *id > 0).collect();
     for f in crate::activities::attachments::for_activities(&mut tx, &ids).await? {
         if let Some(a) = items.iter_mut().find(|a| a.id == f.activity_id) {
             a.attachments.push(f);

@@ -178,6 +178,65 @@ pub struct Activity {
     /// Filled in by the service (one query per page).
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub attachments: Vec<AttachmentRef>,
+    /// Set when the entry is a business document (quote, order, shipment, contract,
+    /// payment, invoice) rather than an activity; its `id` is then negative.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub doc: Option<TimelineDoc>,
+}
+
+/// A business document on the customer's timeline.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TimelineDoc {
+    /// Unique over all documents and never equal to an activity id (negative).
+    pub entry_id: i64,
+    pub at: i64,
+    /// quote, order, ship, return, contract, payment or invoice.
+    pub kind: String,
+    /// The page it links to.
+    pub href: String,
+    pub number: String,
+    pub title: String,
+    pub amount: Option<i64>,
+    pub currency: String,
+    /// The document's status code, or `void`.
+    pub state: String,
+    pub by_name: Option<String>,
+}
+
+impl TimelineDoc {
+    pub const KINDS: [&'static str; 7] = ["quote", "order", "ship", "return", "contract", "payment", "invoice"];
+    pub fn icon(&self) -> &'static str {
+        match self.kind.as_str() {
+            "quote" => "🧾",
+            "order" => "🛒",
+            "ship" | "return" => "🚚",
+            "contract" => "📑",
+            "payment" => "💴",
+            _ => "🧮",
+        }
+    }
+    /// As a timeline entry.
+    pub fn into_entry(self) -> Activity {
+        Activity {
+            id: self.entry_id,
+            kind: "document".into(),
+            status: "done".into(),
+            subject: self.number.clone(),
+            body: None,
+            occurred_at: self.at,
+            result: None,
+            owner_id: None,
+            owner_name: self.by_name.clone(),
+            contact_id: None,
+            contact_name: None,
+            customer_id: None,
+            customer_name: None,
+            version: 0,
+            attachments: Vec::new(),
+            doc: Some(self),
+        }
+    }
 }
 
 /// A file attached to an activity, as listed on the timeline.

@@ -110,7 +110,8 @@ pub async fn draft_from_quote(db: &Db, user: &CurrentUser, id: i64) -> AppResult
             customer_id: Some(q.customer_id),
             opportunity_id: q.opportunity_id,
             quote_id: Some(id),
-            title: q.title.clone(),
+            // A quote without a title names the contract by its number.
+            title: if q.title.trim().is_empty() { q.label() } else { q.title.clone() },
             currency: q.currency.clone(),
             terms: q.terms.clone(),
             ..Default::default()

@@ -2,12 +2,13 @@
 //! 0–100 score; bands (user-defined names and thresholds) turn scores into the
 //! customer pyramid. Every score carries the indicators that made it.
 //!
-//! Indicators read what exists today: follow-ups, recency, importance, relationship,
-//! company type, credit limit and contacts. Transaction amount and count, payments
-//! and arrears join the list when orders and payments arrive (issue 5).
+//! Indicators: follow-ups, recency, importance, relationship, company type, credit
+//! limit and contacts, and from collection (issue 5) payments received in the last
+//! twelve months and paying on time (active contracts with nothing overdue).
 use serde::{Deserialize, Serialize};
 
-pub const INDICATORS: [&str; 7] = ["activity_90d", "recency", "importance", "relationship", "company_type", "credit_limit", "contacts"];
+pub const INDICATORS: [&str; 9] =
+    ["activity_90d", "recency", "importance", "relationship", "company_type", "credit_limit", "contacts", "payments_12m", "on_time"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Band {
@@ -35,6 +36,8 @@ impl Default for ValueModel {
                 ("company_type".into(), 5),
                 ("credit_limit".into(), 10),
                 ("contacts".into(), 5),
+                ("payments_12m".into(), 15),
+                ("on_time".into(), 10),
             ],
             bands: vec![
                 Band { name: "A".into(), min_score: 75 },
@@ -91,6 +94,14 @@ pub struct ValueFacts {
     pub activities_90d: i64,
     pub last_activity_at: Option<i64>,
     pub contacts: i64,
+    /// Payments received (not voided) in the last 365 days.
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub payments_12m: i64,
+    /// Active contracts, and their instalments past due and not fully paid.
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub contracts: i64,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub overdue_instalments: i64,
 }
 
 /// One indicator's part in a score.
@@ -154,6 +165,13 @@ pub fn score(model: &ValueModel, f: &ValueFacts, now: i64) -> ValueScore {
                     None => ("—".into(), 0),
                 },
                 "contacts" => (f.contacts.to_string(), linear(f.contacts as f64, 0.0, 5.0)),
+                "payments_12m" => (f.payments_12m.to_string(), linear(f.payments_12m as f64, 0.0, 6.0)),
+                // Without contracts there is nothing to pay on time: no points, no penalty.
+                "on_time" => match (f.contracts, f.overdue_instalments) {
+                    (0, _) => ("—".into(), 0),
+                    (_, 0) => ("0".into(), 100),
+                    (_, n) => (n.to_string(), 0),
+                },
                 _ => ("—".into(), 0),
             };
             Contribution { indicator: code.clone(), value, score: s, weight: *weight, points: (s * weight) as f64 / total_weight as f64 }
@@ -190,14 +208,21 @@ mod tests {
             activities_90d: 12,
             last_activity_at: Some(NOW - DAY),
             contacts: 6,
+            payments_12m: 8,
+            contracts: 2,
+            overdue_instalments: 0,
             ..Default::default()
         };
         let s = score(&model, &best, NOW);
         assert_eq!((s.score, s.band.as_str()), (100, "A"));
-        assert_eq!(s.parts.len(), 7);
+        assert_eq!(s.parts.len(), 9);
+        // An overdue instalment costs the on-time points (10 of 125).
+        let late = score(&model, &ValueFacts { overdue_instalments: 1, ..best.clone() }, NOW);
+        assert_eq!(late.score, 92);
+        assert_eq!(late.parts.iter().find(|p| p.indicator == "on_time").map(|p| (p.value.as_str(), p.score)), Some(("1", 0)));
         let nobody = ValueFacts { kind: "individual".into(), ..Default::default() };
         let s = score(&model, &nobody, NOW);
-        assert_eq!((s.score, s.band.as_str()), (2, "D"), "individual: 40 × 5% = 2");
+        assert_eq!((s.score, s.band.as_str()), (2, "D"), "individual: 40 × 5/125 = 1.6");
         let typical = ValueFacts {
             kind: "company".into(),
             rating: Some(3),

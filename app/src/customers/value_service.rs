@@ -39,9 +39,17 @@ pub async fn save_model(db: &Db, user: &CurrentUser, model: &ValueModel) -> AppR
     Ok(())
 }
 
-fn facts_query(since: i64) -> String {
+/// The facts of customers `c` at `now`: follow-ups in the last 90 days, payments in the
+/// last 365, and instalments overdue before today (`today`, ISO).
+fn facts_query(now: i64, today: &str) -> String {
+    let since = now - WINDOW_MS;
+    let year = now - 365 * 86_400_000;
     format!(
         "SELECT c.id, c.kind, c.rating, c.relationship, c.credit_limit, \
+         (SELECT COUNT(*) FROM payments p WHERE p.customer_id = c.id AND p.voided_at IS NULL AND p.created_at >= {year}) AS payments_12m, \
+         (SELECT COUNT(*) FROM contracts k WHERE k.customer_id = c.id AND k.status = 'active' AND k.deleted_at IS NULL) AS contracts, \
+         (SELECT COUNT(*) FROM contract_instalments i JOIN contracts k ON k.id = i.contract_id WHERE k.customer_id = c.id \
+            AND k.status = 'active' AND k.deleted_at IS NULL AND i.paid < i.amount AND i.due_on < '{today}') AS overdue_instalments, \
          (SELECT COUNT(*) FROM activity_links l JOIN activities a ON a.id = l.activity_id WHERE l.entity = 'customer' AND l.entity_id = c.id \
             AND a.deleted_at IS NULL AND a.status = 'done' AND a.occurred_at >= {since}) AS activities_90d, \
          (SELECT MAX(a.occurred_at) FROM activity_links l JOIN activities a ON a.id = l.activity_id WHERE l.entity = 'customer' AND l.entity_id = c.id \
@@ -57,7 +65,8 @@ pub async fn customer_value(db: &Db, user: &CurrentUser, id: i64) -> AppResult<V
     customer_in_scope(&mut tx, user, id, Action::View).await?;
     let now = now_ms();
     let model = load_model(&mut tx).await?;
-    let facts: ValueFacts = sql(&format!("{} WHERE c.id = $1", facts_query(now - WINDOW_MS))).arg_i64(id).fetch_one(&mut tx).await?;
+    let facts: ValueFacts =
+        sql(&format!("{} WHERE c.id = $1", facts_query(now, &crate::contracts::service::today()))).arg_i64(id).fetch_one(&mut tx).await?;
     Ok(score(&model, &facts, now))
 }
 
@@ -67,12 +76,13 @@ pub async fn recompute_all(db: &Db, now: i64) -> AppResult<usize> {
         let mut tx = db.read().await?;
         load_model(&mut tx).await?
     };
+    let today = crate::contracts::service::today();
     let mut after = 0_i64;
     let mut total = 0;
     loop {
         let mut tx = db.write().await?;
         let batch: Vec<ValueFacts> =
-            sql(&format!("{} WHERE c.deleted_at IS NULL AND c.id > $1 ORDER BY c.id LIMIT 1000", facts_query(now - WINDOW_MS)))
+            sql(&format!("{} WHERE c.deleted_at IS NULL AND c.id > $1 ORDER BY c.id LIMIT 1000", facts_query(now, &today)))
                 .arg_i64(after)
                 .fetch_all(&mut tx)
                 .await?;
