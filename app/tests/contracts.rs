@@ -256,6 +256,23 @@ async fn a_contract_collects_partial_payments_that_reconcile_with_receivables() 
         let void = docs.items.iter().filter_map(|a| a.doc.as_ref()).find(|d| d.kind == "payment" && d.state == "void");
         assert_eq!(void.map(|d| d.amount), Some(Some(1_000_000)));
 
+        // The 360° summary: per currency, and the credit in use.
+        let sum = contracts::customer_summary(&db, &o.alice, c).await.unwrap();
+        assert_eq!(sum.currencies.len(), 1);
+        let cny = &sum.currencies[0];
+        assert_eq!((cny.contracts, cny.contracted, cny.received, cny.outstanding, cny.overdue), (1, 12_000_000, 8_000_000, 4_000_000, 0));
+        assert_eq!((cny.orders, cny.ordered), (0, 0), "the order is a draft");
+        assert_eq!(sum.credit, Some(CreditUse { limit: 10_000_000, currency: "CNY".into(), used: Some(4_000_000) }));
+        assert!(sum.first_at.is_some() && sum.deals_12m == 1);
+        assert_eq!(contracts::customer_summary(&db, &o.bob, c).await.unwrap_err(), AppError::NotFound);
+        // The lifecycle rule: payments make the customer transacting; it is audited.
+        app::customers::value_service::recompute_all(&db, app::platform::time::now_ms()).await.unwrap();
+        let mut tx = db.read().await.unwrap();
+        let status: (String,) =
+            sql("SELECT status FROM customers WHERE id = $1").arg_i64(c).fetch_optional(&mut tx).await.unwrap().unwrap();
+        drop(tx);
+        assert_eq!(status.0, "transacting");
+
         // Every money movement is in the audit log.
         let mut tx = db.read().await.unwrap();
         let audited: Vec<(String, String)> =

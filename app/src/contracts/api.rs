@@ -78,3 +78,10 @@ pub async fn overdue_instalments() -> Result<Vec<OverdueInstalment>, AppError> {
     use crate::platform::request::{current_user, db};
     crate::contracts::service::overdue(&db()?, &current_user()?, 10).await
 }
+
+/// The transaction summary of a customer's 360° page.
+#[server(input = GetUrl)]
+pub async fn customer_transactions(customer_id: i64) -> Result<TransactionSummary, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::contracts::service::customer_summary(&db()?, &current_user()?, customer_id).await
+}

@@ -205,30 +205,37 @@ pub async fn add_invoiced(tx: &mut Tx, contract_id: i64, delta: i64) -> Result<b
         == 1)
 }
 
-/// Customers' receivables in the grant's scope: active contracts grouped by customer
-/// and currency, most overdue first. Reads running totals, never the payments ledger.
-pub fn receivables_query(grant: &Grant, today: &str, f: &ReceivableFilter, limit: i64) -> SqlBuilder {
+/// What active contracts in the grant's scope come to per customer and currency:
+/// (customer, currency, contracts, amount, received, invoiced). Reads running totals,
+/// never the payments ledger.
+pub async fn contract_sums(tx: &mut Tx, grant: &Grant, f: &ReceivableFilter) -> Result<Vec<ContractSum>, sqlx::Error> {
     let mut b = sql(
-        "SELECT k.customer_id, c.name AS customer_name, k.currency, COUNT(*) AS contracts, CAST(SUM(k.amount) AS BIGINT) AS contracted, \
-         CAST(SUM(k.paid) AS BIGINT) AS received, CAST(SUM(k.invoiced) AS BIGINT) AS invoiced, \
-         CAST(SUM(k.amount - k.paid) AS BIGINT) AS outstanding, CAST(COALESCE(SUM(o.overdue), 0) AS BIGINT) AS overdue, \
-         MIN(o.oldest_due) AS oldest_due \
-         FROM contracts k JOIN customers c ON c.id = k.customer_id \
-         LEFT JOIN (SELECT i.contract_id, SUM(i.amount - i.paid) AS overdue, MIN(i.due_on) AS oldest_due FROM contract_instalments i \
-                    WHERE i.paid < i.amount AND i.due_on < $1 GROUP BY i.contract_id) o ON o.contract_id = k.id \
-         WHERE k.deleted_at IS NULL AND k.status = 'active'",
+        "SELECT k.customer_id, k.currency, COUNT(*), CAST(SUM(k.amount) AS BIGINT), CAST(SUM(k.paid) AS BIGINT), CAST(SUM(k.invoiced) AS BIGINT) \
+         FROM contracts k WHERE k.deleted_at IS NULL AND k.status = 'active'",
+    );
+    grant.push_filter(&mut b, "k");
+    filter_receivables(&mut b, f);
+    b.push(" GROUP BY k.customer_id, k.currency");
+    b.fetch_all(tx).await
+}
+
+/// Open amounts of instalments due before `today` per customer and currency, with the
+/// oldest due date: (customer, currency, overdue, oldest due). Reads only open
+/// instalments (their partial index) and the contracts they belong to.
+pub async fn overdue_sums(tx: &mut Tx, grant: &Grant, today: &str, f: &ReceivableFilter) -> Result<Vec<OverdueSum>, sqlx::Error> {
+    let mut b = sql(
+        "SELECT k.customer_id, k.currency, CAST(SUM(i.amount - i.paid) AS BIGINT), MIN(i.due_on) FROM contract_instalments i \
+         JOIN contracts k ON k.id = i.contract_id WHERE i.paid < i.amount AND i.due_on < $1 AND k.deleted_at IS NULL AND k.status = 'active'",
     )
     .arg_text(today);
     grant.push_filter(&mut b, "k");
     filter_receivables(&mut b, f);
-    b.push(" GROUP BY k.customer_id, c.name, k.currency");
-    if f.overdue_only {
-        b.push(" HAVING COALESCE(SUM(o.overdue), 0) > 0");
-    }
-    b.push(" ORDER BY overdue DESC, outstanding DESC, k.customer_id, k.currency LIMIT ").bind_i64(limit);
-    b.push(" OFFSET ").bind_i64(f.offset.max(0));
-    b
+    b.push(" GROUP BY k.customer_id, k.currency");
+    b.fetch_all(tx).await
 }
+
+pub type ContractSum = (i64, String, i64, i64, i64, i64);
+pub type OverdueSum = (i64, String, i64, Option<String>);
 
 fn filter_receivables(b: &mut SqlBuilder, f: &ReceivableFilter) {
     if let Some(c) = f.customer_id {
@@ -236,23 +243,24 @@ fn filter_receivables(b: &mut SqlBuilder, f: &ReceivableFilter) {
     }
     if let Some(term) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", like_escape(&term.to_lowercase()));
-        b.push(" AND LOWER(c.name) LIKE ").bind_text(pattern).push(" ESCAPE '\\'");
+        b.push(" AND k.customer_id IN (SELECT c.id FROM customers c WHERE LOWER(c.name) LIKE ").bind_text(pattern).push(" ESCAPE '\\')");
     }
 }
 
-/// The report's totals per currency, with the same scope and filters.
-pub fn receivable_totals_query(grant: &Grant, today: &str, f: &ReceivableFilter) -> SqlBuilder {
-    let mut b = sql("SELECT k.currency, CAST(SUM(k.amount) AS BIGINT) AS contracted, CAST(SUM(k.paid) AS BIGINT) AS received, \
-         CAST(SUM(k.amount - k.paid) AS BIGINT) AS outstanding, CAST(COALESCE(SUM(o.overdue), 0) AS BIGINT) AS overdue \
-         FROM contracts k JOIN customers c ON c.id = k.customer_id \
-         LEFT JOIN (SELECT i.contract_id, SUM(i.amount - i.paid) AS overdue FROM contract_instalments i \
-                    WHERE i.paid < i.amount AND i.due_on < $1 GROUP BY i.contract_id) o ON o.contract_id = k.id \
-         WHERE k.deleted_at IS NULL AND k.status = 'active'")
-    .arg_text(today);
-    grant.push_filter(&mut b, "k");
-    filter_receivables(&mut b, f);
-    b.push(" GROUP BY k.currency ORDER BY k.currency");
-    b
+/// Names of the customers on a report page.
+pub async fn customer_names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = sql("SELECT id, name FROM customers WHERE id IN (");
+    for (n, id) in ids.iter().enumerate() {
+        if n > 0 {
+            b.push(", ");
+        }
+        b.bind_i64(*id);
+    }
+    b.push(")");
+    b.fetch_all(tx).await
 }
 
 /// Overdue instalments of active contracts in the grant's scope, oldest first.

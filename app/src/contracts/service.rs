@@ -461,19 +461,67 @@ pub async fn void(db: &Db, user: &CurrentUser, id: i64, version: i64, what: Void
     Ok(())
 }
 
-/// Receivables per customer and currency within the user's view scope, a page at a
-/// time, with totals per currency over everything the filter matches.
+/// Receivables per customer and currency within the user's view scope, most overdue
+/// first, a page at a time, with totals per currency over everything the filter
+/// matches. Two grouped reads (contract totals; open instalments past due) merged here,
+/// so neither joins the other's rows.
 pub async fn receivables(db: &Db, user: &CurrentUser, f: &ReceivableFilter) -> AppResult<ReceivablesReport> {
     let grant = authorize(user, Entity::Contract, Action::View)?;
     let today = today();
     let mut tx = db.read().await?;
-    let mut rows: Vec<Receivable> = repo::receivables_query(&grant, &today, f, REPORT_PAGE + 1).fetch_all(&mut tx).await?;
-    let next_offset = (rows.len() as i64 > REPORT_PAGE).then(|| {
-        rows.truncate(REPORT_PAGE as usize);
-        f.offset.max(0) + REPORT_PAGE
+    let sums = repo::contract_sums(&mut tx, &grant, f).await?;
+    let overdue: std::collections::HashMap<(i64, String), (i64, Option<String>)> =
+        repo::overdue_sums(&mut tx, &grant, &today, f).await?.into_iter().map(|(c, cur, o, d)| ((c, cur), (o, d))).collect();
+    let mut rows: Vec<Receivable> = sums
+        .into_iter()
+        .map(|(customer_id, currency, contracts, contracted, received, invoiced)| {
+            let (overdue, oldest_due) = overdue.get(&(customer_id, currency.clone())).cloned().unwrap_or((0, None));
+            Receivable {
+                customer_id,
+                customer_name: String::new(),
+                currency,
+                contracts,
+                contracted,
+                received,
+                invoiced,
+                outstanding: contracted - received,
+                overdue,
+                oldest_due,
+            }
+        })
+        .filter(|r| !f.overdue_only || r.overdue > 0)
+        .collect();
+    let mut totals: std::collections::BTreeMap<String, ReceivableTotal> = Default::default();
+    for r in &rows {
+        let t = totals.entry(r.currency.clone()).or_insert_with(|| ReceivableTotal {
+            currency: r.currency.clone(),
+            contracted: 0,
+            received: 0,
+            outstanding: 0,
+            overdue: 0,
+        });
+        t.contracted += r.contracted;
+        t.received += r.received;
+        t.outstanding += r.outstanding;
+        t.overdue += r.overdue;
+    }
+    rows.sort_by(|a, b| {
+        (b.overdue, b.outstanding)
+            .cmp(&(a.overdue, a.outstanding))
+            .then(a.customer_id.cmp(&b.customer_id))
+            .then(a.currency.cmp(&b.currency))
     });
-    let totals = if f.offset > 0 { Vec::new() } else { repo::receivable_totals_query(&grant, &today, f).fetch_all(&mut tx).await? };
-    Ok(ReceivablesReport { rows, totals, next_offset, today })
+    let offset = f.offset.max(0) as usize;
+    let total_rows = rows.len();
+    let mut page: Vec<Receivable> = rows.into_iter().skip(offset).take(REPORT_PAGE as usize).collect();
+    let ids: Vec<i64> = page.iter().map(|r| r.customer_id).collect();
+    let names: std::collections::HashMap<i64, String> = repo::customer_names(&mut tx, &ids).await?.into_iter().collect();
+    for r in &mut page {
+        r.customer_name = names.get(&r.customer_id).cloned().unwrap_or_default();
+    }
+    let next_offset = (offset + page.len() < total_rows).then_some((offset + page.len()) as i64);
+    let totals = if f.offset > 0 { Vec::new() } else { totals.into_values().collect() };
+    Ok(ReceivablesReport { rows: page, totals, next_offset, today })
 }
 
 /// The oldest overdue instalments the user may see (the dashboard list).
@@ -567,3 +615,92 @@ pub async fn outstanding_for(
     .await?;
     Ok(rows.iter().try_fold(0_i64, |acc, (c, v)| Some(acc + rates.convert(*v, Currency::from_code(c)?, to)?)))
 }
+
+/// A customer's transaction summary (C7) within the user's scope for orders and
+/// contracts: per currency, confirmed orders, contracts, received, outstanding and
+/// overdue; the credit limit and its use; first and last transaction; deals in the last
+/// year.
+pub async fn customer_summary(db: &Db, user: &CurrentUser, customer_id: i64) -> AppResult<TransactionSummary> {
+    let mut tx = db.read().await?;
+    customer_in_scope(&mut tx, user, customer_id, Action::View).await?;
+    let today = today();
+    let year_ago = now_ms() - 365 * 86_400_000;
+    let mut by_currency: std::collections::BTreeMap<String, CurrencySummary> = Default::default();
+    let mut first: Option<i64> = None;
+    let mut last: Option<i64> = None;
+    let mut deals = 0;
+    let mut seen = |at: Option<i64>| {
+        if let Some(at) = at {
+            first = Some(first.map_or(at, |f| f.min(at)));
+            last = Some(last.map_or(at, |l| l.max(at)));
+        }
+    };
+    if let Ok(grant) = authorize(user, Entity::Order, Action::View) {
+        let mut b = sql("SELECT o.currency, COUNT(*), CAST(SUM(o.total) AS BIGINT), MIN(o.created_at), MAX(o.created_at), \
+                         CAST(SUM(CASE WHEN o.created_at >= $2 THEN 1 ELSE 0 END) AS BIGINT) FROM orders o WHERE o.customer_id = $1 \
+                         AND o.deleted_at IS NULL AND o.status IN ('confirmed', 'partially_shipped', 'shipped')")
+        .arg_i64(customer_id)
+        .arg_i64(year_ago);
+        grant.push_filter(&mut b, "o");
+        b.push(" GROUP BY o.currency");
+        let rows: Vec<(String, i64, i64, Option<i64>, Option<i64>, i64)> = b.fetch_all(&mut tx).await?;
+        for (currency, n, total, min, max, recent) in rows {
+            let e = by_currency.entry(currency.clone()).or_insert_with(|| CurrencySummary { currency, ..Default::default() });
+            e.orders = n;
+            e.ordered = total;
+            seen(min);
+            seen(max);
+            deals += recent;
+        }
+    }
+    if let Ok(grant) = authorize(user, Entity::Contract, Action::View) {
+        let mut b = sql(&format!(
+            "SELECT k.currency, COUNT(*), CAST(SUM(k.amount) AS BIGINT), CAST(SUM(k.paid) AS BIGINT), \
+             CAST(SUM(CASE WHEN k.status = 'active' THEN k.amount - k.paid ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN k.status = 'active' THEN {OVERDUE_SUM} ELSE 0 END) AS BIGINT), MIN(k.created_at), MAX(k.created_at), \
+             CAST(SUM(CASE WHEN k.created_at >= $3 THEN 1 ELSE 0 END) AS BIGINT), \
+             MAX((SELECT MAX(p.created_at) FROM payments p WHERE p.contract_id = k.id AND p.voided_at IS NULL)) \
+             FROM contracts k WHERE k.customer_id = $1 AND k.deleted_at IS NULL"
+        ))
+        .arg_i64(customer_id)
+        .arg_text(today.clone())
+        .arg_i64(year_ago);
+        grant.push_filter(&mut b, "k");
+        b.push(" GROUP BY k.currency");
+        let rows: Vec<ContractSums> = b.fetch_all(&mut tx).await?;
+        for r in rows {
+            let e = by_currency.entry(r.0.clone()).or_insert_with(|| CurrencySummary { currency: r.0.clone(), ..Default::default() });
+            e.contracts = r.1;
+            e.contracted = r.2;
+            e.received = r.3;
+            e.outstanding = r.4;
+            e.overdue = r.5;
+            seen(r.6);
+            seen(r.7);
+            seen(r.9);
+            deals += r.8;
+        }
+    }
+    let row: Option<(Option<i64>, Option<String>, Option<String>)> =
+        sql("SELECT credit_limit, credit_currency, credit_control FROM customers WHERE id = $1")
+            .arg_i64(customer_id)
+            .fetch_optional(&mut tx)
+            .await?;
+    let credit = match row {
+        Some((Some(limit), currency, control)) if control.as_deref() != Some("none") => {
+            let currency = currency.and_then(|c| Currency::from_code(&c)).unwrap_or_default();
+            let rates = crate::finance::service::rates_on(&mut tx, &today).await?;
+            let used = crate::orders::service::credit_used(&mut tx, customer_id, 0, currency, &rates).await?;
+            Some(CreditUse { limit, currency: currency.code().into(), used })
+        }
+        _ => None,
+    };
+    Ok(TransactionSummary { currencies: by_currency.into_values().collect(), credit, first_at: first, last_at: last, deals_12m: deals })
+}
+
+/// (currency, contracts, amount, paid, outstanding, overdue, first, last, in the last year, last payment)
+type ContractSums = (String, i64, i64, i64, i64, i64, Option<i64>, Option<i64>, i64, Option<i64>);
+
+/// Open amount of `k`'s instalments due before `$2` (today).
+const OVERDUE_SUM: &str = "COALESCE((SELECT SUM(i.amount - i.paid) FROM contract_instalments i \
+                           WHERE i.contract_id = k.id AND i.paid < i.amount AND i.due_on < $2), 0)";

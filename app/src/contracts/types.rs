@@ -515,6 +515,41 @@ pub struct OverdueInstalment {
     pub owner_name: Option<String>,
 }
 
+/// A customer's transactions in one currency (C7): confirmed orders, contracts, what
+/// was received and what is still owed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CurrencySummary {
+    pub currency: String,
+    pub orders: i64,
+    pub ordered: i64,
+    pub contracts: i64,
+    pub contracted: i64,
+    pub received: i64,
+    pub outstanding: i64,
+    pub overdue: i64,
+}
+
+/// The customer's credit: the limit and what open orders and unpaid contracts use of it
+/// (`used` is `None` when a currency has no exchange rate).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreditUse {
+    pub limit: i64,
+    pub currency: String,
+    pub used: Option<i64>,
+}
+
+/// The transaction summary on a customer's 360° page, within the user's scope for
+/// orders and contracts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TransactionSummary {
+    pub currencies: Vec<CurrencySummary>,
+    pub credit: Option<CreditUse>,
+    pub first_at: Option<i64>,
+    pub last_at: Option<i64>,
+    /// Orders confirmed and contracts signed in the last 365 days (loyalty).
+    pub deals_12m: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,9 @@
 //! - Without any transaction the status is what the salesperson set (`potential`
 //!   unless they chose otherwise), so the rule only ever moves customers on evidence.
 //!
-//! The transaction date comes from whatever sales tables exist; until orders arrive
-//! (issue 5) there is none and the status stays as set by hand.
+//! The transaction date is the latest confirmed order, contract or payment; the value
+//! job (`value_service::recompute_all`, every 6 hours) applies the rule and audits
+//! what it moved.
 use crate::customers::types::CustomerStatus;
 
 pub const DORMANT_AFTER_DAYS: i64 = 365;

@@ -102,6 +102,12 @@ pub struct ValueFacts {
     pub contracts: i64,
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub overdue_instalments: i64,
+    /// The stored lifecycle status and the time of the last transaction (a confirmed
+    /// order, a contract or a payment), for the lifecycle rule (C2).
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub status: String,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub last_transaction_at: Option<i64>,
 }
 
 /// One indicator's part in a score.

@@ -1,6 +1,8 @@
 //! Stores the value model, scores customers (one on demand with its explanation; all
 //! of them in the background job) and counts the pyramid within the user's scope.
+use crate::customers::lifecycle::derive_status;
 use crate::customers::service::customer_in_scope;
+use crate::customers::types::CustomerStatus;
 use crate::customers::value::*;
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::authz::{authorize, Action, CurrentUser, Entity};
@@ -45,7 +47,11 @@ fn facts_query(now: i64, today: &str) -> String {
     let since = now - WINDOW_MS;
     let year = now - 365 * 86_400_000;
     format!(
-        "SELECT c.id, c.kind, c.rating, c.relationship, c.credit_limit, \
+        "SELECT c.id, c.kind, c.rating, c.relationship, c.credit_limit, c.status, \
+         (SELECT MAX(t.at) FROM (SELECT MAX(o.created_at) AS at FROM orders o WHERE o.customer_id = c.id AND o.deleted_at IS NULL \
+            AND o.status IN ('confirmed', 'partially_shipped', 'shipped') \
+          UNION ALL SELECT MAX(k.created_at) FROM contracts k WHERE k.customer_id = c.id AND k.deleted_at IS NULL \
+          UNION ALL SELECT MAX(p.created_at) FROM payments p WHERE p.customer_id = c.id AND p.voided_at IS NULL) t) AS last_transaction_at, \
          (SELECT COUNT(*) FROM payments p WHERE p.customer_id = c.id AND p.voided_at IS NULL AND p.created_at >= {year}) AS payments_12m, \
          (SELECT COUNT(*) FROM contracts k WHERE k.customer_id = c.id AND k.status = 'active' AND k.deleted_at IS NULL) AS contracts, \
          (SELECT COUNT(*) FROM contract_instalments i JOIN contracts k ON k.id = i.contract_id WHERE k.customer_id = c.id \
@@ -92,14 +98,34 @@ pub async fn recompute_all(db: &Db, now: i64) -> AppResult<usize> {
             return Ok(total);
         };
         after = last.id;
+        let mut moved = Vec::new();
         for f in &batch {
             let s = score(&model, f, now);
-            sql("UPDATE customers SET value_score = $1, value_band = $2 WHERE id = $3")
+            // The lifecycle rule moves customers on transactions only (C2).
+            let current = CustomerStatus::from_code(&f.status).unwrap_or(CustomerStatus::Potential);
+            let status = derive_status(current, f.last_transaction_at, now);
+            if status != current {
+                moved.push(format!("{}: {} → {}", f.id, current.code(), status.code()));
+            }
+            sql("UPDATE customers SET value_score = $1, value_band = $2, status = $3 WHERE id = $4")
                 .arg_i64(s.score)
                 .arg_text(s.band)
+                .arg_text(status.code())
                 .arg_i64(f.id)
                 .execute(&mut tx)
                 .await?;
+        }
+        if !moved.is_empty() {
+            audit::record(
+                &mut tx,
+                AuditEntry::by(None, "system", "lifecycle").on("customer", 0).summary(format!(
+                    "{} customers: {}{}",
+                    moved.len(),
+                    moved[..moved.len().min(20)].join(", "),
+                    if moved.len() > 20 { ", …" } else { "" }
+                )),
+            )
+            .await?;
         }
         tx.commit().await?;
         total += batch.len();

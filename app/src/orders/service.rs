@@ -213,6 +213,20 @@ async fn credit(tx: &mut Tx, order: &Order) -> Result<Credit, sqlx::Error> {
     let control = control.filter(|c| !c.is_empty()).unwrap_or_else(|| "block".into());
     let currency = currency.and_then(|c| Currency::from_code(&c)).unwrap_or_default();
     let rates = crate::finance::service::rates_on(tx, &iso(local_today())).await?;
+    let used = credit_used(tx, order.customer_id, order.id, currency, &rates).await?;
+    let this = rates.convert(order.total, order.currency(), currency);
+    Ok(credit_check(&control, limit, currency.code(), used, this))
+}
+
+/// What the customer's open orders (but `except`) and unpaid contracts use of its credit,
+/// in `currency` at `rates`; `None` when an amount has no rate.
+pub(crate) async fn credit_used(
+    tx: &mut Tx,
+    customer_id: i64,
+    except: i64,
+    currency: Currency,
+    rates: &crate::platform::money::Rates,
+) -> Result<Option<i64>, sqlx::Error> {
     // An order whose quote a contract was signed on is that contract's: the contract's
     // unpaid balance counts instead, so payments free the credit again.
     let open: Vec<(String, i64)> = sql(
@@ -221,15 +235,13 @@ async fn credit(tx: &mut Tx, order: &Order) -> Result<Credit, sqlx::Error> {
              AND NOT EXISTS (SELECT 1 FROM contracts k WHERE k.quote_id = o.quote_id AND k.status = 'active' AND k.deleted_at IS NULL) \
              GROUP BY o.currency",
     )
-    .arg_i64(order.customer_id)
-    .arg_i64(order.id)
+    .arg_i64(customer_id)
+    .arg_i64(except)
     .fetch_all(tx)
     .await?;
     let orders = open.iter().try_fold(0_i64, |acc, (c, total)| Some(acc + rates.convert(*total, Currency::from_code(c)?, currency)?));
-    let contracts = crate::contracts::service::outstanding_for(tx, order.customer_id, &rates, currency).await?;
-    let used = orders.zip(contracts).map(|(a, b)| a + b);
-    let this = rates.convert(order.total, order.currency(), currency);
-    Ok(credit_check(&control, limit, currency.code(), used, this))
+    let contracts = crate::contracts::service::outstanding_for(tx, customer_id, rates, currency).await?;
+    Ok(orders.zip(contracts).map(|(a, b)| a + b))
 }
 
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<OrderDetail> {

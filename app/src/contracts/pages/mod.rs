@@ -284,3 +284,69 @@ pub fn OverdueList() -> impl IntoView {
     }
     .into_any()
 }
+
+/// The customer's transaction summary (C7): per currency what was ordered, contracted,
+/// received, and what is outstanding and overdue; credit use; loyalty.
+#[component]
+pub fn CustomerTransactions(customer_id: i64) -> impl IntoView {
+    let t = use_i18n();
+    if !can(Entity::Contract, Op::View) && !can(Entity::Order, Op::View) {
+        return ().into_any();
+    }
+    let data = Resource::new(move || customer_id, customer_transactions);
+    view! {
+        <section class="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="transactions-title" data-testid="customer-transactions">
+            <h2 id="transactions-title" class="mb-2 font-semibold">{t.t("transactions.title")}</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let s = match data.await {
+                        Ok(s) => s,
+                        Err(e) => return view! { <p class="text-sm text-red-700">{error_text(t, &e)}</p> }.into_any(),
+                    };
+                    if s.currencies.is_empty() && s.credit.is_none() {
+                        return view! { <p class="text-sm text-slate-500">{t.t("transactions.none")}</p> }.into_any();
+                    }
+                    let loyalty = s.first_at.map(|f| t.t_args("transactions.loyalty", &[
+                        ("first", crate::ui::fmt_time(f).chars().take(10).collect()),
+                        ("last", s.last_at.map(|l| crate::ui::fmt_time(l).chars().take(10).collect::<String>()).unwrap_or_default()),
+                        ("n", s.deals_12m.to_string()),
+                    ]));
+                    view! {
+                        <div class="flex flex-col gap-3">
+                            {s.currencies.into_iter().map(|c| {
+                                let cur = c.currency.clone();
+                                let overdue_class = if c.overdue > 0 { "font-medium text-red-700" } else { "font-medium" };
+                                let tiles = [
+                                    ("transactions.ordered", money(c.ordered, &cur), c.orders),
+                                    ("receivables.contracted", money(c.contracted, &cur), c.contracts),
+                                ];
+                                view! {
+                                    <dl class="grid grid-cols-2 gap-2 text-sm tabular-nums md:grid-cols-5" data-testid="transactions-currency" data-currency=cur.clone()>
+                                        {tiles.into_iter().map(|(k, v, n)| view! {
+                                            <div><dt class="text-slate-500">{t.t(k)}" ("{n}")"</dt><dd class="font-medium">{v}</dd></div>
+                                        }).collect_view()}
+                                        <div><dt class="text-slate-500">{t.t("contract.received")}</dt><dd class="font-medium" data-testid="transactions-received">{money(c.received, &cur)}</dd></div>
+                                        <div><dt class="text-slate-500">{t.t("contract.outstanding")}</dt><dd class="font-medium">{money(c.outstanding, &cur)}</dd></div>
+                                        <div><dt class="text-slate-500">{t.t("contract.overdue")}</dt>
+                                            <dd class=overdue_class>{money(c.overdue, &cur)}</dd></div>
+                                    </dl>
+                                }
+                            }).collect_view()}
+                            {s.credit.map(|c| {
+                                let text = match c.used {
+                                    Some(u) => t.t_args("transactions.credit", &[("used", money(u, &c.currency)), ("limit", money(c.limit, &c.currency))]),
+                                    None => t.t_args("transactions.credit_unknown", &[("limit", money(c.limit, &c.currency))]),
+                                };
+                                let over = c.used.is_none_or(|u| u > c.limit);
+                                let class = if over { "text-sm font-medium text-amber-800" } else { "text-sm text-slate-700" };
+                                view! { <p class=class data-testid="transactions-credit">{text}</p> }
+                            })}
+                            {loyalty.map(|l| view! { <p class="text-sm text-slate-600">{l}</p> })}
+                        </div>
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}

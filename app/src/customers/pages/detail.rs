@@ -181,6 +181,7 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
                 <ContactsSection customer_id=id on_change=Callback::new(|_| ())/>
             </div>
             <div class="flex flex-col gap-4 lg:col-span-2">
+                <crate::contracts::pages::CustomerTransactions customer_id=id/>
                 <crate::opportunities::pages::CustomerOpportunities customer_id=id/>
                 <crate::quotes::pages::CustomerQuotes customer_id=id/>
                 <crate::orders::pages::CustomerOrders customer_id=id/>
