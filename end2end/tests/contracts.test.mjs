@@ -81,6 +81,12 @@ test('an agreed quote becomes a contract whose overdue instalment is chased', as
   // Still overdue: the first instalment is only partly paid.
   assert.equal(await lina.locator('[data-testid="instalment-state"][data-state="overdue"]').count(), 2);
 
+  // The customer's 360° page: the transaction summary and the documents on the timeline.
+  await open(lina, '/customers/1');
+  await lina.getByTestId('customer-transactions').getByTestId('transactions-received').filter({ hasText: '100.00' }).waitFor();
+  await lina.locator('[data-testid="timeline-document"][data-kind="payment"]').filter({ hasText: /PAY\d{6}-\d{5}/ }).waitFor();
+  await lina.locator('[data-testid="timeline-document"][data-kind="contract"]').filter({ hasText: number }).waitFor();
+
   // The overdue warning: receivables, the dashboard list, and the reminder in the plan.
   await open(lina, '/receivables');
   const row = lina.getByTestId('receivable-row').filter({ hasText: '北京天度网络科技有限公司' });

@@ -53,7 +53,7 @@ pub async fn bench_receivables(db: &Db, payments: i64, iterations: usize) -> any
                 let due = format!("{:04}-{:02}-15", y + due_m / 12, due_m % 12 + 1);
                 // Paid in full, in part, or not at all, so some of it is overdue.
                 let paid = match (n + q) % 5 {
-                    0 | 1 | 2 => INSTALMENT,
+                    0..=2 => INSTALMENT,
                     3 => INSTALMENT / 2,
                     _ => 0,
                 };

@@ -77,7 +77,7 @@ pub async fn timeline(
     if kind.is_none() {
         let docs = crate::activities::documents::for_customer(&mut tx, user, customer_id, after, TIMELINE_PAGE + 1).await?;
         items.extend(docs.into_iter().map(|d| d.into_entry()));
-        items.sort_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+        items.sort_by_key(|a| std::cmp::Reverse((a.occurred_at, a.id)));
     }
     let next = if items.len() as i64 > TIMELINE_PAGE {
         items.truncate(TIMELINE_PAGE as usize);

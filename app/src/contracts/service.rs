@@ -643,7 +643,7 @@ pub async fn customer_summary(db: &Db, user: &CurrentUser, customer_id: i64) -> 
         .arg_i64(year_ago);
         grant.push_filter(&mut b, "o");
         b.push(" GROUP BY o.currency");
-        let rows: Vec<(String, i64, i64, Option<i64>, Option<i64>, i64)> = b.fetch_all(&mut tx).await?;
+        let rows: Vec<OrderSums> = b.fetch_all(&mut tx).await?;
         for (currency, n, total, min, max, recent) in rows {
             let e = by_currency.entry(currency.clone()).or_insert_with(|| CurrencySummary { currency, ..Default::default() });
             e.orders = n;
@@ -697,6 +697,9 @@ pub async fn customer_summary(db: &Db, user: &CurrentUser, customer_id: i64) -> 
     };
     Ok(TransactionSummary { currencies: by_currency.into_values().collect(), credit, first_at: first, last_at: last, deals_12m: deals })
 }
+
+/// (currency, orders, total, first, last, in the last year)
+type OrderSums = (String, i64, i64, Option<i64>, Option<i64>, i64);
 
 /// (currency, contracts, amount, paid, outstanding, overdue, first, last, in the last year, last payment)
 type ContractSums = (String, i64, i64, i64, i64, i64, Option<i64>, Option<i64>, i64, Option<i64>);
