@@ -1,11 +1,13 @@
-// Contracts and collection: an agreed quote becomes a contract with a payment plan
-// split by month; a partial payment is recorded (too much is refused next to the
+// The deal past the win, end to end: a discounted quote is approved and downloaded as
+// a PDF, ordered against stock and shipped; the same quote becomes a contract with a
+// payment plan split by month; a partial payment is recorded (too much is refused next to the
 // field); the overdue instalment shows on the contract, in the receivables report, on
 // the dashboard and as a reminder in the owner's visit plan. The sales manager voids a
 // payment on a phone; bad input is explained in English on a tablet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newPage, signIn, hydrated, PHONE, TABLET, DESKTOP, DEMO_PASSWORD } from '../lib.mjs';
+import { readFile } from 'node:fs/promises';
+import { startServer, newPage, signIn, hydrated, pdfCharacters, PHONE, TABLET, DESKTOP, DEMO_PASSWORD } from '../lib.mjs';
 
 let env;
 // The overdue job every 2 seconds, so its reminder shows while the test runs.
@@ -21,7 +23,7 @@ const noSideScroll = (page) => page.evaluate(() => document.documentElement.scro
 
 let contractPath;
 
-test('an agreed quote becomes a contract whose overdue instalment is chased', async () => {
+test('quote → approval → PDF → order with stock check → shipment → contract with plan → partial payment → overdue warning', async () => {
   const lina = await newPage(env, DESKTOP);
   await signIn(lina, 'lina');
   await open(lina, '/quotes/new?customer=1');
@@ -29,11 +31,44 @@ test('an agreed quote becomes a contract whose overdue instalment is chased', as
   await lina.getByTestId('product-add').fill('扫码枪');
   await lina.getByRole('button', { name: /扫码枪 S1/ }).click();
   await lina.getByTestId('quote-line').nth(0).getByTestId('line-qty').fill('10');
+  // A 20 % discount is past the 10 % threshold: the manager must approve.
+  await lina.fill('#discount', '20');
   await lina.getByTestId('quote-save').click();
   await lina.waitForURL(/\/quotes\/\d+$/);
+  const quotePath = new URL(lina.url()).pathname;
   await lina.getByTestId('quote-submit').click();
-  await lina.locator('[data-testid="quote-status"][data-status="approved"]').first().waitFor();
+  await lina.locator('[data-testid="quote-status"][data-status="pending"]').first().waitFor();
 
+  const manager = await newPage(env, DESKTOP);
+  await signIn(manager, 'zhangwei');
+  await open(manager, quotePath);
+  await manager.getByTestId('approval-panel').waitFor();
+  await manager.fill('#decision-note', '同意');
+  await manager.getByTestId('quote-approve').click();
+  await manager.locator('[data-testid="quote-status"][data-status="approved"]').first().waitFor();
+  const [download] = await Promise.all([manager.waitForEvent('download'), manager.getByTestId('quote-pdf').click()]);
+  const pdf = await readFile(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const chars = pdfCharacters(pdf);
+  for (const text of ['北京天度网络科技有限公司', '报价单', '扫码枪']) {
+    assert.deepEqual([...text].filter((c) => !chars.has(c)), [], `not in the PDF's text: ${text}`);
+  }
+  assert.deepEqual(manager.errors, []);
+
+  // The order from the quote: confirmed against the warehouse's stock, then shipped.
+  await open(lina, quotePath);
+  await lina.getByTestId('quote-to-order').click();
+  await lina.waitForURL(/\/orders\/\d+$/);
+  await lina.getByTestId('order-confirm').click();
+  await lina.locator('[data-testid="order-status"][data-status="confirmed"]').first().waitFor();
+  const form = lina.getByTestId('shipment-form');
+  assert.equal(await form.getByTestId('ship-qty').inputValue(), '10');
+  await form.getByTestId('shipment-save').click();
+  await lina.locator('[data-testid="order-status"][data-status="shipped"]').first().waitFor();
+
+  // The contract on the same quote.
+  await open(lina, quotePath);
+  await lina.locator('[data-testid="quote-status"][data-status="accepted"]').first().waitFor();
   await lina.getByTestId('quote-to-contract').click();
   await lina.waitForURL(/\/contracts\/new\?quote=\d+/);
   await hydrated(lina);

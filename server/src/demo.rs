@@ -266,7 +266,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     crate::demo_pipeline::seed(&mut tx, &customer_ids, now).await?;
     crate::demo_leads::seed(&mut tx, [(ids[1], east), (ids[2], north)], now).await?;
     crate::demo_catalog::seed(&mut tx, ids[0], now).await?;
-    crate::demo_catalog::seed_contract(&mut tx, customer_ids[3].0, ids[1], east, now).await?;
+    // The manager's own customer: the overdue reminder lands in his plan, not a salesperson's.
+    crate::demo_catalog::seed_contract(&mut tx, customer_ids[2].0, ids[0], sales, now).await?;
     tx.commit().await?;
     println!("Demo data loaded: departments, users zhangwei (销售经理), lina and wangfang (销售员), liuyang (客服), chenjie (工程师); password: {password}");
     Ok(())
