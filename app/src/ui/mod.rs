@@ -45,13 +45,18 @@ pub fn fmt_time(ms: i64) -> String {
     crate::platform::time::format_ms(ms, use_session().tz_offset_minutes)
 }
 
-/// Today's date (`YYYY-MM-DD`) in the company's time zone, on the server or in the browser.
-pub fn today_iso() -> String {
+/// Today as (year, month, day) in the company's time zone, on the server or in the browser.
+pub fn local_date() -> (i64, i64, i64) {
     #[cfg(feature = "ssr")]
     let now = crate::platform::time::now_ms();
     #[cfg(not(feature = "ssr"))]
     let now = js_sys::Date::now() as i64;
-    let (y, m, d) = crate::platform::time::date_parts(now + use_session().tz_offset_minutes as i64 * 60_000);
+    crate::platform::time::date_parts(now + use_session().tz_offset_minutes as i64 * 60_000)
+}
+
+/// Today's date (`YYYY-MM-DD`) in the company's time zone.
+pub fn today_iso() -> String {
+    let (y, m, d) = local_date();
     format!("{y:04}-{m:02}-{d:02}")
 }
 

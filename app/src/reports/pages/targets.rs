@@ -5,7 +5,7 @@ use crate::platform::i18n::use_i18n;
 use crate::platform::money::{format_amount, parse_amount, Currency};
 use crate::reports::api::{sales_targets, save_sales_targets};
 use crate::reports::types::*;
-use crate::ui::{error_text, use_session, ErrorBanner, PageHeader, TextField, BTN_PRIMARY, BTN_SECONDARY};
+use crate::ui::{error_text, ErrorBanner, PageHeader, TextField, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -33,11 +33,7 @@ pub fn spread(total: i64) -> [i64; 12] {
 }
 
 fn this_year() -> i64 {
-    #[cfg(feature = "ssr")]
-    let now = crate::platform::time::now_ms();
-    #[cfg(not(feature = "ssr"))]
-    let now = js_sys::Date::now() as i64;
-    crate::platform::time::date_parts(now + use_session().tz_offset_minutes as i64 * 60_000).0
+    crate::ui::local_date().0
 }
 
 #[component]
