@@ -18,6 +18,7 @@ pub mod orders;
 pub mod platform;
 pub mod quotes;
 pub mod reports;
+pub mod tickets;
 pub mod ui;
 
 use account::types::SessionInfo;
@@ -105,6 +106,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("contracts/:id") view=contracts::pages::ContractDetailPage/>
                 <Route path=path!("contracts/:id/edit") view=contracts::pages::EditContractPage/>
                 <Route path=path!("receivables") view=contracts::pages::ReceivablesPage/>
+                <Route path=path!("service") view=tickets::pages::ServiceListPage/>
+                <Route path=path!("service/new") view=tickets::pages::NewServicePage/>
+                <Route path=path!("service/:id") view=tickets::pages::ServiceDetailPage/>
                 <Route path=path!("inventory") view=inventory::pages::StockPage/>
                 <Route path=path!("inventory/movements") view=inventory::pages::MovementsPage/>
                 <Route path=path!("inventory/move") view=inventory::pages::StockMovePage/>
@@ -123,6 +127,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("admin/settings/processes") view=opportunities::pages::ProcessSettingsPage/>
                 <Route path=path!("admin/settings/currencies") view=finance::pages::ExchangeRatesPage/>
                 <Route path=path!("admin/settings/numbering") view=finance::pages::NumberingPage/>
+                <Route path=path!("admin/settings/service") view=tickets::pages::ServiceSettingsPage/>
                 <Route path=path!("admin/settings/company") view=finance::pages::CompanyProfilePage/>
                 <Route path=path!("admin/settings/warehouses") view=inventory::pages::WarehousesPage/>
                 <Route path=path!("admin/settings/leads") view=leads::pages::LeadSettingsPage/>

@@ -223,6 +223,7 @@ async fn run() -> anyhow::Result<()> {
             spawn_pool_return(db.clone());
             spawn_value_scores(db.clone());
             spawn_overdue_reminders(db.clone());
+            spawn_sla_sweep(db.clone());
             web::serve(config, db).await?;
         }
     }
@@ -263,6 +264,23 @@ fn spawn_value_scores(db: Db) {
 
 /// Reminds contract owners of instalments that fell overdue (a planned follow-up call
 /// each, once), every `CRM_OVERDUE_EVERY_SECS` seconds (10 minutes unless set).
+/// The SLA job (V2): every minute (`CRM_SLA_EVERY_SECS`), warnings for service targets
+/// at risk and escalations for breaches.
+fn spawn_sla_sweep(db: Db) {
+    let secs = std::env::var("CRM_SLA_EVERY_SECS").ok().and_then(|v| v.parse::<u64>().ok()).filter(|s| *s > 0).unwrap_or(60);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(secs));
+        loop {
+            every.tick().await;
+            match app::tickets::service::sla_sweep(&db, app::platform::time::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(requests = n, "SLA warnings and escalations sent"),
+                Err(e) => tracing::warn!(error = ?e, "SLA job failed"),
+            }
+        }
+    });
+}
+
 fn spawn_overdue_reminders(db: Db) {
     let secs = std::env::var("CRM_OVERDUE_EVERY_SECS").ok().and_then(|v| v.parse::<u64>().ok()).filter(|s| *s > 0).unwrap_or(600);
     tokio::spawn(async move {

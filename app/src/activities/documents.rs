@@ -1,5 +1,5 @@
 //! Business documents on the customer's timeline: quotes, orders, shipments and
-//! returns, contracts, payments and invoices, each only when the user may view that
+//! returns, contracts, payments, invoices and service requests, each only when the user may view that
 //! kind of document and within the user's data scope for it. Entries get negative ids
 //! (`-(row id × 8 + source)`) so they sort and page with activities on one cursor.
 use crate::activities::types::TimelineDoc;
@@ -7,7 +7,7 @@ use crate::platform::authz::{authorize, Action, CurrentUser, Entity};
 use crate::platform::db::{sql, Tx};
 
 /// (entity whose grant applies, alias the grant filters, source number, SELECT … FROM … WHERE customer).
-const SOURCES: [(Entity, &str, i64, &str); 6] = [
+const SOURCES: [(Entity, &str, i64, &str); 7] = [
     (
         Entity::Quote,
         "q",
@@ -55,6 +55,14 @@ const SOURCES: [(Entity, &str, i64, &str); 6] = [
         "SELECT -(v.id * 8 + 6) AS entry_id, v.created_at AS at, 'invoice' AS kind, '/contracts/' || k.id AS href, v.number, k.number AS title, \
          v.amount AS amount, v.currency, CASE WHEN v.voided_at IS NULL THEN 'issued' ELSE 'void' END AS state, u.display_name AS by_name \
          FROM invoices v JOIN contracts k ON k.id = v.contract_id LEFT JOIN users u ON u.id = v.created_by WHERE v.customer_id = $1 AND k.deleted_at IS NULL",
+    ),
+    (
+        Entity::ServiceRequest,
+        "r",
+        7,
+        "SELECT -(r.id * 8 + 7) AS entry_id, r.created_at AS at, 'service_request' AS kind, '/service/' || r.id AS href, r.number, r.subject AS title, \
+         CAST(NULL AS BIGINT) AS amount, '' AS currency, r.status AS state, u.display_name AS by_name \
+         FROM service_requests r LEFT JOIN users u ON u.id = r.created_by WHERE r.customer_id = $1 AND r.deleted_at IS NULL",
     ),
 ];
 

@@ -166,6 +166,7 @@ fn document_item(t: crate::platform::i18n::I18n, at: i64, d: crate::activities::
         "order" => Some(t.t(&format!("order.status.{}", d.state))),
         "contract" if d.state == "terminated" => Some(t.t("contract.status.terminated")),
         "payment" | "invoice" if d.state == "void" => Some(t.t("contract.voided")),
+        "service_request" => Some(t.t(&format!("service.status.{}", d.state))),
         _ => None,
     };
     view! {

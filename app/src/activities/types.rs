@@ -213,6 +213,7 @@ impl TimelineDoc {
             "ship" | "return" => "🚚",
             "contract" => "📑",
             "payment" => "💴",
+            "service_request" => "🛠️",
             _ => "🧮",
         }
     }

@@ -21,6 +21,7 @@ pub enum Entity {
     Order,
     Contract,
     Inventory,
+    ServiceRequest,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -47,13 +48,14 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 13] = [
+    pub const ALL: [Entity; 14] = [
         Entity::Customer,
         Entity::Lead,
         Entity::Opportunity,
         Entity::Quote,
         Entity::Order,
         Entity::Contract,
+        Entity::ServiceRequest,
         Entity::Product,
         Entity::Inventory,
         Entity::User,
@@ -77,6 +79,7 @@ impl Entity {
             Entity::Order => "order",
             Entity::Contract => "contract",
             Entity::Inventory => "inventory",
+            Entity::ServiceRequest => "service_request",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

@@ -198,6 +198,9 @@ impl SqlBuilder {
     pub fn bind_opt_i64(&mut self, v: Option<i64>) -> &mut Self {
         self.placeholder(Bind::OptI64(v))
     }
+    pub fn bind_bool(&mut self, v: bool) -> &mut Self {
+        self.placeholder(Bind::Bool(v))
+    }
 
     /// Adds a value for the next `$N` already written in the SQL text.
     pub fn arg(mut self, b: Bind) -> Self {

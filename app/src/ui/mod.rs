@@ -315,6 +315,9 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/contracts", key: "nav.contracts", icon: "📝" });
         items.push(NavItem { href: "/receivables", key: "nav.receivables", icon: "💴" });
     }
+    if can(Entity::ServiceRequest, Action::View) {
+        items.push(NavItem { href: "/service", key: "nav.service", icon: "🛠️" });
+    }
     if can(Entity::Product, Action::View) {
         items.push(NavItem { href: "/products", key: "nav.products", icon: "📦" });
     }
@@ -363,6 +366,7 @@ fn nav_items() -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/settings/numbering", key: "nav.numbering", icon: "🔢" });
         items.push(NavItem { href: "/admin/settings/company", key: "nav.company", icon: "🏛️" });
         items.push(NavItem { href: "/admin/settings/warehouses", key: "nav.warehouses", icon: "🏗️" });
+        items.push(NavItem { href: "/admin/settings/service", key: "nav.service_settings", icon: "⏱️" });
     }
     if can(Entity::Setting, Action::Edit) {
         items.push(NavItem { href: "/admin/settings/leads", key: "nav.lead_settings", icon: "🧭" });

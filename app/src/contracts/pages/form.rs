@@ -297,8 +297,8 @@ fn ContractForm(
                         {
                         let (i, r) = entry;
                         view! {
-                            <li class="grid grid-cols-2 gap-2 rounded-md border border-slate-200 p-3 md:grid-cols-[auto_minmax(0,1fr)_minmax(0,1fr)_minmax(0,2fr)_auto]" data-testid="plan-row">
-                                <span class="col-span-2 self-center text-sm font-medium text-slate-600 md:col-span-1">{t.t_args("contract.instalment_n", &[("n", (i + 1).to_string())])}</span>
+                            <li class="grid grid-cols-2 gap-2 rounded-md border border-slate-200 p-3 lg:grid-cols-[auto_minmax(0,1fr)_minmax(0,1fr)_minmax(0,2fr)_auto]" data-testid="plan-row">
+                                <span class="col-span-2 self-center text-sm font-medium text-slate-600 lg:col-span-1">{t.t_args("contract.instalment_n", &[("n", (i + 1).to_string())])}</span>
                                 <label class="flex flex-col gap-1 text-sm">
                                     <span class="font-medium text-slate-700">{t.t("contract.due_on")}</span>
                                     <input type="date" class=CELL data-testid="plan-due" prop:value=move || r.due_on.get()
@@ -311,7 +311,7 @@ fn ContractForm(
                                         on:input=move |ev| r.amount.set(event_target_value(&ev))
                                         aria-invalid=move || row_error(i, "amount").get().is_some().to_string()/>
                                 </label>
-                                <label class="col-span-2 flex flex-col gap-1 text-sm md:col-span-1">
+                                <label class="col-span-2 flex flex-col gap-1 text-sm lg:col-span-1">
                                     <span class="font-medium text-slate-700">{t.t("contract.instalment_note")}</span>
                                     <input class=CELL maxlength="200" prop:value=move || r.note.get() on:input=move |ev| r.note.set(event_target_value(&ev))/>
                                 </label>
@@ -319,7 +319,7 @@ fn ContractForm(
                                     <button type="button" class="min-h-11 px-2 text-sm text-red-700 underline"
                                         on:click=move |_| rows.update(|rs| rs.retain(|x| x.key != r.key))>{t.t("quote.line.remove")}</button>
                                 </div>
-                                <p class="col-span-2 text-sm text-red-600 md:col-span-5">
+                                <p class="col-span-2 text-sm text-red-600 lg:col-span-5">
                                     {move || ["due_on", "amount", "note"].iter().filter_map(|f| row_error(i, f).get().map(|c| t.t(&c))).collect::<Vec<_>>().join(" ")}
                                 </p>
                             </li>

@@ -186,6 +186,7 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
                 <crate::quotes::pages::CustomerQuotes customer_id=id/>
                 <crate::orders::pages::CustomerOrders customer_id=id/>
                 <crate::contracts::pages::CustomerContracts customer_id=id/>
+                <crate::tickets::pages::CustomerService customer_id=id/>
             </div>
             <div class="lg:col-span-2">
                 <TimelineSection customer_id=id/>

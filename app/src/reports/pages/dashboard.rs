@@ -47,6 +47,7 @@ pub fn DashboardPage() -> impl IntoView {
             {can(Entity::Opportunity, Op::Assign).then(|| view! { <A href="/admin/settings/targets" attr:class=BTN_SECONDARY>{t.t("targets.title")}</A> })}
         </PageHeader>
         <crate::contracts::pages::OverdueList/>
+        <crate::tickets::pages::AtRiskList/>
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
