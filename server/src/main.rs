@@ -8,6 +8,7 @@ mod demo;
 mod demo_catalog;
 mod demo_leads;
 mod demo_pipeline;
+mod demo_service;
 mod pdf;
 mod web;
 
