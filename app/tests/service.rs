@@ -244,3 +244,78 @@ async fn scope_links_assets_and_leads() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_complaint_closes_only_with_a_satisfied_customer_or_an_override() {
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let c = customer(&db, &o.admin, "南通海达纺织有限公司", Some(o.alice.id)).await;
+        let id = desk::create(&db, &o.agent, &request(c, "complaint", "high", "安装工程师迟到两小时")).await.unwrap();
+        let v = |id| {
+            let db = db.clone();
+            let agent = o.agent.clone();
+            async move { desk::get(&db, &agent, id).await.unwrap().request }
+        };
+        let visit = |score: i64, comment: &str, issue: bool| VisitInput {
+            channel: "phone".into(),
+            satisfaction: score,
+            comment: comment.into(),
+            product_issue: issue,
+        };
+
+        // No return visit before the resolution.
+        let r = v(id).await;
+        assert_eq!(
+            fields(&desk::record_visit(&db, &o.agent, id, r.version, &visit(5, "", false)).await.unwrap_err()),
+            ["satisfaction:service.visit_after_resolution"]
+        );
+        desk::set_status(&db, &o.agent, id, r.version, "resolved", "已致歉并调整排班").await.unwrap();
+        let r = v(id).await;
+        assert_eq!(
+            fields(&desk::set_status(&db, &o.agent, id, r.version, "closed", "").await.unwrap_err()),
+            ["status:service.complaint_needs_satisfaction"]
+        );
+        assert_eq!(
+            fields(&desk::record_visit(&db, &o.agent, id, r.version, &visit(0, "", true)).await.unwrap_err()),
+            ["satisfaction:service.pick_satisfaction", "comment:service.describe_issue"]
+        );
+
+        // A dissatisfied customer reopens it.
+        desk::record_visit(&db, &o.agent, id, r.version, &visit(2, "仍然不满意，要求补偿", false)).await.unwrap();
+        let r = v(id).await;
+        assert_eq!((r.status.as_str(), r.satisfaction, r.resolved_at), ("in_progress", Some(2), None));
+
+        // Resolved again, the customer is satisfied and reports a product issue: it may close.
+        desk::set_status(&db, &o.agent, id, r.version, "resolved", "赠送一次免费保养").await.unwrap();
+        let r = v(id).await;
+        desk::record_visit(&db, &o.agent, id, r.version, &visit(5, "满意；另反映控制面板按键松动", true)).await.unwrap();
+        let r = v(id).await;
+        assert_eq!((r.status.as_str(), r.satisfaction, r.product_issue), ("resolved", Some(5), true));
+        desk::set_status(&db, &o.agent, id, r.version, "closed", "").await.unwrap();
+        let quality = desk::list(&db, &o.agent, &ServiceFilter { product_issue: true, ..Default::default() }).await.unwrap();
+        assert_eq!(quality.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [id]);
+        let d = desk::get(&db, &o.agent, id).await.unwrap();
+        assert_eq!(d.visits.iter().map(|v| v.satisfaction).collect::<Vec<_>>(), [5, 2]);
+        assert!(!d.can_override, "the agent may not override");
+
+        // Another complaint the customer stays unhappy with: only an administrator closes it, with a reason.
+        let other = desk::create(&db, &o.agent, &request(c, "complaint", "normal", "发票抬头错误")).await.unwrap();
+        let r = v(other).await;
+        desk::set_status(&db, &o.agent, other, r.version, "resolved", "已重开发票").await.unwrap();
+        let r = v(other).await;
+        assert_eq!(desk::override_close(&db, &o.agent, other, r.version, "客户拒绝沟通").await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(fields(&desk::override_close(&db, &o.admin, other, r.version, " ").await.unwrap_err()), ["reason:validation.required"]);
+        assert!(desk::get(&db, &o.admin, other).await.unwrap().can_override);
+        desk::override_close(&db, &o.admin, other, r.version, "客户拒绝沟通，经理决定结案").await.unwrap();
+        let r = v(other).await;
+        assert_eq!((r.status.as_str(), r.close_override.as_deref()), ("closed", Some("客户拒绝沟通，经理决定结案")));
+        let mut tx = db.read().await.unwrap();
+        let n = sql("SELECT COUNT(*) FROM audit_log WHERE entity = 'service_request' AND entity_id = $1 AND action = 'override'")
+            .arg_i64(other)
+            .fetch_i64(&mut tx)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    })
+    .await;
+}

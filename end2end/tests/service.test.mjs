@@ -159,3 +159,52 @@ test('a salesperson turns a consultation into a lead on a phone, in English', as
   await lina.getByText('北京天度网络科技有限公司').first().waitFor();
   assert.deepEqual(lina.errors, []);
 });
+
+test("a complaint's full cycle through return visits, on a tablet", async () => {
+  const agent = await newPage(env, TABLET);
+  await signIn(agent, 'liuyang');
+  await open(agent, '/service/new?customer=1');
+  await agent.getByTestId('picked-customer').waitFor();
+  await agent.getByTestId('service-kind').selectOption('complaint');
+  await agent.locator('#subject').fill('安装工程师迟到两小时');
+  await agent.getByTestId('service-save').tap();
+  await agent.waitForURL(/\/service\/\d+$/);
+  await hydrated(agent);
+  const number = (await agent.locator('h1').innerText()).split(' · ')[0].trim();
+  await agent.getByTestId('service-reply-note').fill('已致电客户致歉');
+  await agent.getByTestId('service-reply-save').tap();
+  await agent.locator('[data-testid="service-status"][data-status="in_progress"]').waitFor();
+  await agent.getByTestId('service-resolution-input').fill('调整排班，主管上门致歉');
+  await agent.getByTestId('service-move-resolved').tap();
+  await agent.locator('[data-testid="service-status"][data-status="resolved"]').waitFor();
+
+  // Not closable before a return visit finds the customer satisfied.
+  await agent.getByTestId('service-move-closed').tap();
+  await agent.getByTestId('service-status-error').filter({ hasText: '回访确认客户满意' }).waitFor();
+  await agent.getByTestId('visit-save').tap();
+  await agent.getByTestId('visit-score-error').filter({ hasText: '请选择客户满意度' }).waitFor();
+  // Dissatisfied: the complaint is worked again.
+  await agent.getByTestId('visit-score-2').tap();
+  await agent.getByTestId('visit-comment').fill('仍不满意，要求补偿');
+  await agent.getByTestId('visit-save').tap();
+  await agent.locator('[data-testid="service-status"][data-status="in_progress"]').waitFor();
+  await agent.locator('[data-testid="service-visit"][data-score="2"]').waitFor();
+  await agent.getByTestId('service-resolution-input').fill('赠送一次免费保养');
+  await agent.getByTestId('service-move-resolved').tap();
+  await agent.locator('[data-testid="service-status"][data-status="resolved"]').waitFor();
+  // Satisfied, with a product issue for the quality list: now it closes.
+  await agent.getByTestId('visit-score-5').tap();
+  await agent.getByTestId('visit-product-issue').check();
+  await agent.getByTestId('visit-save').tap();
+  await agent.getByTestId('visit-comment-error').filter({ hasText: '请描述产品问题' }).waitFor();
+  await agent.getByTestId('visit-comment').fill('满意；另反映控制面板按键松动');
+  await agent.getByTestId('visit-save').tap();
+  await agent.getByTestId('service-product-issue').waitFor();
+  await agent.getByTestId('service-move-closed').tap();
+  await agent.locator('[data-testid="service-status"][data-status="closed"]').waitFor();
+  assert.ok(await noSideScroll(agent));
+
+  await open(agent, '/service?quality=1');
+  await agent.getByTestId('service-row').filter({ hasText: number }).waitFor();
+  assert.deepEqual(agent.errors, []);
+});

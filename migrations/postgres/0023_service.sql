@@ -126,14 +126,18 @@ CREATE INDEX service_requests_updated_by ON service_requests(updated_by);
 
 INSERT INTO numbering_rules (doc_kind, prefix, date_part, digits) VALUES ('service_request', 'SR', 'yyyymmdd', 4);
 
--- The service desk works every request; managers see their departments'; salespeople
+-- The service desk works every request (approve, to override a complaint's close, is the
+-- administrators'); managers see their departments'; salespeople
 -- log requests for their customers and follow the ones they own; engineers their own.
 INSERT INTO role_permissions (role_id, entity, action, scope)
 SELECT r.id, 'service_request', a.action, 'all'
 FROM roles r
 CROSS JOIN (SELECT 'view' AS action UNION ALL SELECT 'create' UNION ALL SELECT 'edit' UNION ALL SELECT 'delete' UNION ALL SELECT 'export'
-            UNION ALL SELECT 'assign' UNION ALL SELECT 'approve') a
+            UNION ALL SELECT 'assign') a
 WHERE r.code IN ('admin', 'service_agent');
+-- Closing a complaint the customer is not satisfied with is the administrators' call.
+INSERT INTO role_permissions (role_id, entity, action, scope)
+SELECT r.id, 'service_request', 'approve', 'all' FROM roles r WHERE r.code = 'admin';
 INSERT INTO role_permissions (role_id, entity, action, scope)
 SELECT r.id, 'service_request', a.action, 'department_tree'
 FROM roles r

@@ -26,7 +26,14 @@ pub async fn seed(tx: &mut Tx, customer: i64, agent: (i64, i64), supervisor: i64
     .await?;
     let cal = BusinessCalendar::office(app::account::api::tz_offset_minutes());
     let requests = [
-        ("repair", "normal", "主轴高速运转时异响", "客户来电：主轴转速超过 6000 转时有明显异响，已暂停夜班生产。", Some(asset), 2 * 3_600_000),
+        (
+            "repair",
+            "normal",
+            "主轴高速运转时异响",
+            "客户来电：主轴转速超过 6000 转时有明显异响，已暂停夜班生产。",
+            Some(asset),
+            2 * 3_600_000,
+        ),
         ("consultation", "low", "五轴升级方案咨询", "客户想了解现有设备加装第四、五轴的可行性与报价。", None, 3 * 86_400_000),
     ];
     for (kind, priority, subject, description, asset_id, age) in requests {

@@ -186,7 +186,9 @@ async fn run() -> anyhow::Result<()> {
         Command::BenchDup { username, iterations, concurrency } => demo::bench_dup(&db, &username, iterations, concurrency).await?,
         Command::BenchImport { username, rows } => demo::bench_import(&db, &username, rows).await?,
         Command::BenchPdf { .. } => unreachable!("handled before the database opens"),
-        Command::BenchReceivables { payments, iterations } => bench_receivables::bench_receivables(&db, payments, iterations).await?,
+        Command::BenchReceivables { payments, iterations } => {
+            bench_receivables::bench_receivables(&db, &config.database_url, payments, iterations).await?
+        }
         Command::BenchOrders { users, per_user } => bench_orders::bench_orders(&db, users, per_user).await?,
         Command::BenchSql { username, iterations, concurrency, search, level } => {
             demo::bench_sql(&db, &username, iterations, concurrency, search, level).await?
@@ -225,6 +227,7 @@ async fn run() -> anyhow::Result<()> {
             spawn_value_scores(db.clone());
             spawn_overdue_reminders(db.clone());
             spawn_sla_sweep(db.clone());
+            spawn_optimize(db.clone());
             web::serve(config, db).await?;
         }
     }
@@ -242,6 +245,19 @@ fn spawn_pool_return(db: Db) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(customers = n, "returned to the public pool"),
                 Err(e) => tracing::warn!(error = ?e, "pool return job failed"),
+            }
+        }
+    });
+}
+
+/// Keeps the planner's statistics fresh as tables grow (SQLite's `PRAGMA optimize`), hourly.
+fn spawn_optimize(db: Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = db.optimize().await {
+                tracing::warn!(error = ?e, "optimize failed");
             }
         }
     });

@@ -87,3 +87,15 @@ pub async fn delete_asset(id: i64, version: i64) -> Result<(), AppError> {
     use crate::platform::request::{current_user, db};
     crate::tickets::service::delete_asset(&db()?, &current_user()?, id, version).await
 }
+
+#[server(input = Json)]
+pub async fn record_service_visit(id: i64, version: i64, input: VisitInput) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::tickets::service::record_visit(&db()?, &current_user()?, id, version, &input).await
+}
+
+#[server(input = Json)]
+pub async fn override_service_close(id: i64, version: i64, reason: String) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::tickets::service::override_close(&db()?, &current_user()?, id, version, &reason).await
+}

@@ -10,7 +10,7 @@ fn select() -> SqlBuilder {
          a.name AS asset_name, a.warranty_ends_on, r.status, r.owner_id, u.display_name AS owner_name, r.department_id, \
          d.name AS department_name, r.response_due_at, r.resolution_due_at, r.response_warn_at, r.resolution_warn_at, r.around_the_clock, \
          r.first_response_at, r.resolved_at, r.closed_at, r.resolution, r.response_escalated_at, r.resolution_escalated_at, r.lead_id, \
-         r.version, r.created_at, r.updated_at \
+         r.satisfaction, r.product_issue, r.close_override, r.version, r.created_at, r.updated_at \
          FROM service_requests r JOIN customers c ON c.id = r.customer_id LEFT JOIN contacts ct ON ct.id = r.contact_id \
          LEFT JOIN products p ON p.id = r.product_id LEFT JOIN service_assets a ON a.id = r.asset_id \
          LEFT JOIN users u ON u.id = r.owner_id LEFT JOIN departments d ON d.id = r.department_id WHERE r.deleted_at IS NULL")
@@ -54,6 +54,9 @@ pub async fn list(
     }
     if let Some(c) = f.customer_id {
         b.push(" AND r.customer_id = ").bind_i64(c);
+    }
+    if f.product_issue {
+        b.push(" AND r.product_issue = ").bind_bool(true);
     }
     if let Some(term) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", like_escape(&term.to_lowercase()));
@@ -312,4 +315,26 @@ pub async fn sla_due(tx: &mut Tx, target: &str, escalate: bool, now: i64) -> Res
 pub async fn mark_sla(tx: &mut Tx, id: i64, column: &str, now: i64) -> Result<u64, sqlx::Error> {
     debug_assert!(["response_warned_at", "resolution_warned_at", "response_escalated_at", "resolution_escalated_at"].contains(&column));
     sql(&format!("UPDATE service_requests SET {column} = $1 WHERE id = $2 AND {column} IS NULL")).arg_i64(now).arg_i64(id).execute(tx).await
+}
+
+pub async fn visits(tx: &mut Tx, request_id: i64) -> Result<Vec<ReturnVisit>, sqlx::Error> {
+    sql("SELECT v.id, v.channel, v.satisfaction, v.comment, v.product_issue, v.created_at, u.display_name AS created_by_name \
+         FROM service_visits v LEFT JOIN users u ON u.id = v.created_by WHERE v.request_id = $1 ORDER BY v.id DESC")
+    .arg_i64(request_id)
+    .fetch_all(tx)
+    .await
+}
+
+pub async fn insert_visit(tx: &mut Tx, request_id: i64, v: &VisitInput, actor: i64, now: i64) -> Result<i64, sqlx::Error> {
+    sql("INSERT INTO service_visits (request_id, channel, satisfaction, comment, product_issue, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+    .arg_i64(request_id)
+    .arg_text(v.channel.clone())
+    .arg_i64(v.satisfaction)
+    .arg_text(v.comment.clone())
+    .arg_bool(v.product_issue)
+    .arg_i64(now)
+    .arg_i64(actor)
+    .fetch_i64(tx)
+    .await
 }

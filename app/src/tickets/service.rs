@@ -148,7 +148,9 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<ServiceDetai
     let assignees = if can_assign { repo::active_users(&mut tx).await? } else { Vec::new() };
     let can_convert = request.kind == "consultation" && request.lead_id.is_none() && authorize(user, Entity::Lead, Action::Create).is_ok();
     let moves = status_moves(&request.status).iter().map(|s| s.to_string()).collect();
-    Ok(ServiceDetail { request, moves, can_edit, can_assign, assignees, can_convert })
+    let visits = repo::visits(&mut tx, id).await?;
+    let can_override = request.kind == "complaint" && authorize(user, Entity::ServiceRequest, Action::Approve).is_ok();
+    Ok(ServiceDetail { request, moves, can_edit, can_assign, assignees, can_convert, visits, can_override })
 }
 
 pub async fn list(db: &Db, user: &CurrentUser, f: &ServiceFilter) -> AppResult<ServicePage> {
@@ -249,6 +251,10 @@ pub async fn set_status(db: &Db, user: &CurrentUser, id: i64, version: i64, stat
     if !status_moves(&r.status).contains(&status) {
         return Err(AppError::validation("status", "service.bad_move"));
     }
+    // A complaint closes only once a return visit found the customer satisfied.
+    if status == "closed" && r.kind == "complaint" && !r.satisfaction.is_some_and(satisfied) {
+        return Err(AppError::validation("status", "service.complaint_needs_satisfaction"));
+    }
     let resolution = resolution.trim();
     if status == "resolved" && resolution.is_empty() {
         return Err(AppError::validation("resolution", "validation.required"));
@@ -287,6 +293,74 @@ pub async fn set_status(db: &Db, user: &CurrentUser, id: i64, version: i64, stat
         .await?;
     }
     audit_change(&mut tx, user, &r, format!("{} → {status}", r.status)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A return visit (回访) on a resolved or closed request. A dissatisfied customer (1–3)
+/// reopens the request; a product issue puts it on the quality list.
+pub async fn record_visit(db: &Db, user: &CurrentUser, id: i64, version: i64, input: &VisitInput) -> AppResult<()> {
+    let v = input.validate().map_err(AppError::Validation)?;
+    let mut tx = db.write().await?;
+    let r = load_at(&mut tx, user, id, version, Action::Edit).await?;
+    if !matches!(r.status.as_str(), "resolved" | "closed") {
+        return Err(AppError::validation("satisfaction", "service.visit_after_resolution"));
+    }
+    let now = now_ms();
+    repo::insert_visit(&mut tx, id, &v, user.id, now).await?;
+    let reopen = !satisfied(v.satisfaction);
+    let mut b = repo::update(user.id, now);
+    b.push(", satisfaction = ").bind_i64(v.satisfaction);
+    if v.product_issue {
+        b.push(", product_issue = ").bind_bool(true);
+    }
+    if reopen {
+        b.push(", status = 'in_progress', resolved_at = NULL, closed_at = NULL, close_override = NULL");
+    }
+    if !repo::finish(&mut tx, b, id, version).await? {
+        return Err(AppError::Conflict);
+    }
+    let locale = user.locale.unwrap_or_default();
+    let subject = tr_args(locale, "service.visit_subject", &[("number", r.number.clone()), ("score", v.satisfaction.to_string())]);
+    log_note(&mut tx, user, &r, subject, Some(v.comment.clone()).filter(|c| !c.is_empty()), now).await?;
+    let what = format!(
+        "return visit {}/5{}{}",
+        v.satisfaction,
+        if v.product_issue { ", product issue" } else { "" },
+        if reopen { ", reopened" } else { "" }
+    );
+    audit_change(&mut tx, user, &r, what).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Closes a resolved complaint the customer is not satisfied with: needs approve and a reason.
+pub async fn override_close(db: &Db, user: &CurrentUser, id: i64, version: i64, reason: &str) -> AppResult<()> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::validation("reason", "validation.required"));
+    }
+    if reason.chars().count() > SHORT_MAX {
+        return Err(AppError::validation("reason", "validation.too_long"));
+    }
+    let mut tx = db.write().await?;
+    let r = load_at(&mut tx, user, id, version, Action::Approve).await?;
+    if r.kind != "complaint" || r.status != "resolved" {
+        return Err(AppError::validation("reason", "service.override_only_resolved_complaint"));
+    }
+    let now = now_ms();
+    let mut b = repo::update(user.id, now);
+    b.push(", status = 'closed', closed_at = ").bind_i64(now).push(", close_override = ").bind_text(reason);
+    if !repo::finish(&mut tx, b, id, version).await? {
+        return Err(AppError::Conflict);
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "override")
+            .on("service_request", id)
+            .summary(format!("{} closed: {reason}", r.number)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -14,6 +14,13 @@ pub const KINDS: [&str; 6] = ["consultation", "complaint", "repair", "installati
 pub const CHANNELS: [&str; 5] = ["phone", "email", "web", "portal", "visit"];
 pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 pub const STATUSES: [&str; 6] = ["open", "in_progress", "waiting", "resolved", "closed", "cancelled"];
+/// How a return visit (回访) reached the customer.
+pub const VISIT_CHANNELS: [&str; 5] = ["phone", "sms", "wechat", "email", "visit"];
+
+/// A satisfaction score (1–5) that lets a complaint close: 4 or 5.
+pub fn satisfied(score: i64) -> bool {
+    score >= 4
+}
 
 /// Where a request may go from `from`: working it, waiting on the customer, resolved,
 /// closed after a resolution, cancelled while not resolved, and reopened.
@@ -78,6 +85,12 @@ pub struct ServiceRequest {
     pub response_escalated_at: Option<i64>,
     pub resolution_escalated_at: Option<i64>,
     pub lead_id: Option<i64>,
+    /// The latest return visit's score (1–5).
+    pub satisfaction: Option<i64>,
+    /// A return visit found a product issue: the request is on the product-quality list.
+    pub product_issue: bool,
+    /// Why a complaint was closed without a satisfied customer.
+    pub close_override: Option<String>,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -212,6 +225,8 @@ pub struct ServiceFilter {
     pub mine: bool,
     /// Open requests whose response or resolution is at risk or breached.
     pub at_risk: bool,
+    /// Only requests a return visit flagged with a product issue (the quality list).
+    pub product_issue: bool,
     pub customer_id: Option<i64>,
     /// Keyset: (updated_at, id) of the last row shown.
     pub after: Option<(i64, i64)>,
@@ -232,6 +247,54 @@ pub struct ServiceDetail {
     pub can_assign: bool,
     pub assignees: Vec<(i64, String)>,
     pub can_convert: bool,
+    pub visits: Vec<ReturnVisit>,
+    /// May close a complaint the customer is not satisfied with, giving a reason.
+    pub can_override: bool,
+}
+
+/// A return visit (回访) after the request was resolved.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ReturnVisit {
+    pub id: i64,
+    pub channel: String,
+    pub satisfaction: i64,
+    pub comment: String,
+    pub product_issue: bool,
+    pub created_at: i64,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub created_by_name: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitInput {
+    pub channel: String,
+    /// 1–5; 0 when none was picked.
+    pub satisfaction: i64,
+    pub comment: String,
+    pub product_issue: bool,
+}
+
+impl VisitInput {
+    pub fn validate(&self) -> Result<VisitInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        choice(&mut errors, "channel", &self.channel, &VISIT_CHANNELS);
+        if !(1..=5).contains(&self.satisfaction) {
+            errors.push(FieldError::new("satisfaction", "service.pick_satisfaction"));
+        }
+        let comment = self.comment.trim();
+        if comment.chars().count() > TEXT_MAX {
+            errors.push(FieldError::new("comment", "validation.too_long"));
+        }
+        // A product issue needs a word on what is wrong, for the quality team.
+        if self.product_issue && comment.is_empty() {
+            errors.push(FieldError::new("comment", "service.describe_issue"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(VisitInput { comment: comment.to_string(), ..self.clone() })
+    }
 }
 
 /// An installed product at a customer's site (V7).
@@ -523,6 +586,17 @@ mod tests {
         }
         .with_states(50);
         assert_eq!((r.response_state.as_str(), r.resolution_state.as_str()), ("met", "met"));
+    }
+
+    #[test]
+    fn return_visits_need_a_score_and_words_for_a_product_issue() {
+        let ok = VisitInput { channel: "phone".into(), satisfaction: 5, comment: " 很满意 ".into(), product_issue: false };
+        assert_eq!(ok.validate().unwrap().comment, "很满意");
+        let bad =
+            VisitInput { channel: "fax".into(), satisfaction: 0, comment: String::new(), product_issue: true }.validate().unwrap_err();
+        let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["channel", "satisfaction", "comment"]);
+        assert!(satisfied(4) && !satisfied(3));
     }
 
     #[test]

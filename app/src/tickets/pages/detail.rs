@@ -6,7 +6,7 @@ use crate::platform::error::AppError;
 use crate::platform::i18n::use_i18n;
 use crate::tickets::api::*;
 use crate::tickets::types::*;
-use crate::ui::{detail_field, error_text, fmt_time, PageHeader, BTN_PRIMARY, BTN_SECONDARY};
+use crate::ui::{detail_field, error_text, fmt_time, PageHeader, BTN_DANGER, BTN_PRIMARY, BTN_SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -106,6 +106,13 @@ fn ServiceView(d: ServiceDetail, reload: Callback<()>) -> impl IntoView {
                     <h2 class="mt-4 font-semibold">{t.t("service.resolution")}</h2>
                     <p class="whitespace-pre-wrap text-slate-800" data-testid="service-resolution">{r.resolution.clone()}</p>
                 })}
+                {r.close_override.clone().map(|why| view! {
+                    <p class="mt-4 rounded-md bg-amber-50 p-3 text-amber-900" data-testid="service-override">{t.t_args("service.closed_by_override", &[("reason", why)])}</p>
+                })}
+                {r.product_issue.then(|| view! {
+                    <p class="mt-4 rounded-md bg-orange-50 p-3 text-orange-900" data-testid="service-product-issue">{t.t("service.product_issue_flagged")}</p>
+                })}
+                <VisitList visits=d.visits.clone()/>
                 {r.lead_id.map(|l| view! {
                     <p class="mt-4"><A href=format!("/leads/{l}") attr:class="text-blue-800 underline" attr:data-testid="service-lead">{t.t("service.open_lead")}</A></p>
                 })}
@@ -116,6 +123,8 @@ fn ServiceView(d: ServiceDetail, reload: Callback<()>) -> impl IntoView {
                 {(d.can_edit && open).then(|| view! { <PriorityForm ctx current=r.priority.clone()/> })}
                 {d.can_assign.then(|| view! { <AssignForm ctx current=r.owner_id assignees=d.assignees.clone()/> })}
                 {d.can_convert.then(|| view! { <ConvertButton ctx/> })}
+                {(d.can_edit && matches!(r.status.as_str(), "resolved" | "closed")).then(|| view! { <VisitForm ctx/> })}
+                {(d.can_override && r.status == "resolved" && !r.satisfaction.is_some_and(satisfied)).then(|| view! { <OverrideForm ctx/> })}
             </div>
         </div>
     }
@@ -277,5 +286,122 @@ fn ConvertButton(ctx: Ctx) -> impl IntoView {
                 {t.t("service.convert")}
             </button>
         </section>
+    }
+}
+
+/// The return visits so far, newest first, with their scores.
+#[component]
+fn VisitList(visits: Vec<ReturnVisit>) -> impl IntoView {
+    let t = use_i18n();
+    if visits.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <h2 class="mt-4 font-semibold">{t.t("service.visits")}</h2>
+        <ul class="divide-y divide-slate-100" data-testid="service-visits">
+            {visits.into_iter().map(|v| {
+                let class = if satisfied(v.satisfaction) { "font-medium text-green-800" } else { "font-medium text-red-800" };
+                view! {
+                    <li class="py-2" data-testid="service-visit" data-score=v.satisfaction.to_string()>
+                        <span class=class>{t.t_args("service.score", &[("score", v.satisfaction.to_string())])}</span>
+                        <span class="ml-2 text-sm text-slate-600">
+                            {format!("{} · {} · {}", t.t(&format!("service.visit_channel.{}", v.channel)), fmt_time(v.created_at), v.created_by_name.clone().unwrap_or_default())}
+                        </span>
+                        {(!v.comment.is_empty()).then(|| view! { <p class="whitespace-pre-wrap text-slate-800">{v.comment.clone()}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// A return visit: channel, a 1–5 score as large buttons, a comment and a product-issue flag.
+#[component]
+fn VisitForm(ctx: Ctx) -> impl IntoView {
+    let t = use_i18n();
+    let channel = RwSignal::new("phone".to_string());
+    let score = RwSignal::new(0_i64);
+    let comment = RwSignal::new(String::new());
+    let issue = RwSignal::new(false);
+    let save = Action::new(move |input: &VisitInput| {
+        let input = input.clone();
+        async move { record_service_visit(ctx.id, ctx.version, input).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            ctx.reload.run(());
+        }
+    });
+    let err = move |f: &'static str| Signal::derive(move || save.value().get().and_then(|r| r.err()).and_then(|e| e.field(f)));
+    let other_error =
+        move || save.value().get().and_then(|r| r.err()).filter(|e| !matches!(e, AppError::Validation(_))).map(|e| error_text(t, &e));
+    view! {
+        <form novalidate class="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4" data-testid="service-visit-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(VisitInput { channel: channel.get_untracked(), satisfaction: score.get_untracked(), comment: comment.get_untracked(), product_issue: issue.get_untracked() });
+            }>
+            <h2 class="font-semibold">{t.t("service.return_visit")}</h2>
+            {move || other_error().map(|m| view! { <p role="alert" class="rounded-md bg-red-50 p-3 text-red-800">{m}</p> })}
+            <label class=LABEL>
+                <span class="font-medium text-slate-700">{t.t("service.visit_channel")}</span>
+                <select class=INPUT data-testid="visit-channel" on:change=move |ev| channel.set(event_target_value(&ev))>
+                    {VISIT_CHANNELS.iter().map(|c| view! { <option value=*c selected=*c == "phone">{t.t(&format!("service.visit_channel.{c}"))}</option> }).collect_view()}
+                </select>
+            </label>
+            <fieldset>
+                <legend class="text-sm font-medium text-slate-700">{t.t("service.satisfaction")}</legend>
+                <div class="mt-1 flex gap-2" role="group">
+                    {(1..=5).map(|n| view! {
+                        <button type="button" data-testid=format!("visit-score-{n}") aria-pressed=move || (score.get() == n).to_string()
+                            class="min-h-11 min-w-11 rounded-md border border-slate-300 text-lg aria-[pressed=true]:border-blue-700 aria-[pressed=true]:bg-blue-700 aria-[pressed=true]:text-white"
+                            on:click=move |_| score.set(n)>{n.to_string()}</button>
+                    }).collect_view()}
+                </div>
+                <p class="min-h-5 text-sm text-red-600" data-testid="visit-score-error">{move || err("satisfaction").get().map(|c| t.t(&c))}</p>
+            </fieldset>
+            <label class=LABEL>
+                <span class="font-medium text-slate-700">{t.t("service.visit_comment")}</span>
+                <textarea class=INPUT rows="2" maxlength="4000" data-testid="visit-comment" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))
+                    aria-invalid=move || err("comment").get().is_some().to_string()></textarea>
+                <span class="min-h-5 text-sm text-red-600" data-testid="visit-comment-error">{move || err("comment").get().map(|c| t.t(&c))}</span>
+            </label>
+            <label class="flex min-h-11 items-center gap-2 text-sm">
+                <input type="checkbox" class="h-5 w-5" data-testid="visit-product-issue" prop:checked=move || issue.get() on:change=move |ev| issue.set(event_target_checked(&ev))/>
+                {t.t("service.flag_product_issue")}
+            </label>
+            <button type="submit" class=BTN_PRIMARY data-testid="visit-save" disabled=move || save.pending().get()>{t.t("service.save_visit")}</button>
+        </form>
+    }
+}
+
+/// Closing a complaint without a satisfied customer: a reason, for the record.
+#[component]
+fn OverrideForm(ctx: Ctx) -> impl IntoView {
+    let t = use_i18n();
+    let reason = RwSignal::new(String::new());
+    let save = Action::new(move |r: &String| {
+        let r = r.clone();
+        async move { override_service_close(ctx.id, ctx.version, r).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            ctx.reload.run(());
+        }
+    });
+    let error =
+        move || save.value().get().and_then(|r| r.err()).map(|e| e.field("reason").map(|c| t.t(&c)).unwrap_or_else(|| error_text(t, &e)));
+    view! {
+        <form novalidate class="flex flex-col gap-2 rounded-lg border border-amber-300 bg-white p-4" data-testid="service-override-form"
+            on:submit=move |ev| { ev.prevent_default(); save.dispatch(reason.get_untracked()); }>
+            <label class=LABEL>
+                <span class="font-semibold">{t.t("service.override")}</span>
+                <span class="text-slate-600">{t.t("service.override_hint")}</span>
+                <input class=INPUT maxlength="200" data-testid="override-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+            </label>
+            <p class="min-h-5 text-sm text-red-600" data-testid="override-error">{error}</p>
+            <button type="submit" class=BTN_DANGER data-testid="override-save" disabled=move || save.pending().get()>{t.t("service.override_close")}</button>
+        </form>
     }
 }

@@ -83,12 +83,15 @@ pub fn ServiceListPage() -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let mine = RwSignal::new(false);
     let at_risk = RwSignal::new(false);
+    // `/service?quality=1` opens the product-quality list.
+    let quality = RwSignal::new(leptos_router::hooks::use_query_map().read_untracked().get("quality").is_some());
     let filter = Memo::new(move |_| ServiceFilter {
         q: Some(q.get()).filter(|s| !s.trim().is_empty()),
-        status: Some(status.get()).filter(|s| !s.is_empty()),
         kind: Some(kind.get()).filter(|s| !s.is_empty()),
         mine: mine.get(),
         at_risk: at_risk.get(),
+        product_issue: quality.get(),
+        status: if quality.get() { None } else { Some(status.get()).filter(|s| !s.is_empty()) },
         ..Default::default()
     });
     let first = Resource::new(move || filter.get(), list_service_requests);
@@ -135,7 +138,7 @@ pub fn ServiceListPage() -> impl IntoView {
                 <A href="/service/new" attr:class=BTN_PRIMARY attr:data-testid="new-service">{t.t("service.new")}</A>
             })}
         </PageHeader>
-        <div class="mb-4 grid grid-cols-1 gap-2 md:grid-cols-2 lg:grid-cols-5 lg:items-end">
+        <div class="mb-4 grid grid-cols-1 gap-2 md:grid-cols-2 lg:grid-cols-6 lg:items-end">
             <label class=LABEL>
                 <span class="font-medium text-slate-700">{t.t("product.search")}</span>
                 <input type="search" class=INPUT data-testid="service-search" placeholder=t.t("service.search_hint")
@@ -156,6 +159,10 @@ pub fn ServiceListPage() -> impl IntoView {
             <label class="flex min-h-11 items-center gap-2 text-sm">
                 <input type="checkbox" class="h-5 w-5" data-testid="service-at-risk" prop:checked=move || at_risk.get() on:change=move |ev| at_risk.set(event_target_checked(&ev))/>
                 {t.t("service.filter.at_risk")}
+            </label>
+            <label class="flex min-h-11 items-center gap-2 text-sm">
+                <input type="checkbox" class="h-5 w-5" data-testid="service-quality" prop:checked=move || quality.get() on:change=move |ev| quality.set(event_target_checked(&ev))/>
+                {t.t("service.filter.quality")}
             </label>
         </div>
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
