@@ -104,7 +104,7 @@ fn SettingsForm(s: ServiceSettings) -> impl IntoView {
                 {hours_field("service.extra_days", "extra_days", |h| h.extra_days.clone(), |h, v| h.extra_days = v)}
                 <p class="text-sm text-slate-500 md:col-span-2 lg:col-span-3">{t.t("service.hours_hint")}</p>
             </fieldset>
-            <fieldset class="rounded-lg border border-slate-200 bg-white p-4">
+            <fieldset class="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
                 <legend class="px-1 font-semibold">{t.t("service.policies")}</legend>
                 <p class="mb-2 text-sm text-slate-500">{t.t("service.policies_hint")}</p>
                 <div class="overflow-x-auto">
@@ -135,7 +135,7 @@ fn SettingsForm(s: ServiceSettings) -> impl IntoView {
                     </table>
                 </div>
             </fieldset>
-            <fieldset class="rounded-lg border border-slate-200 bg-white p-4">
+            <fieldset class="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
                 <legend class="px-1 font-semibold">{t.t("service.routes")}</legend>
                 <p class="mb-2 text-sm text-slate-500">{t.t("service.routes_hint")}</p>
                 <div class="overflow-x-auto">
