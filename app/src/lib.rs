@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod contracts;
 pub mod customers;
 pub mod dictionaries;
+pub mod fieldwork;
 pub mod finance;
 pub mod inventory;
 pub mod leads;
@@ -109,6 +110,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("service") view=tickets::pages::ServiceListPage/>
                 <Route path=path!("service/new") view=tickets::pages::NewServicePage/>
                 <Route path=path!("service/:id") view=tickets::pages::ServiceDetailPage/>
+                <Route path=path!("dispatch") view=fieldwork::pages::DispatchBoardPage/>
+                <Route path=path!("work-orders/new") view=fieldwork::pages::NewWorkOrderPage/>
+                <Route path=path!("work-orders/:id") view=fieldwork::pages::WorkOrderPage/>
                 <Route path=path!("inventory") view=inventory::pages::StockPage/>
                 <Route path=path!("inventory/movements") view=inventory::pages::MovementsPage/>
                 <Route path=path!("inventory/move") view=inventory::pages::StockMovePage/>

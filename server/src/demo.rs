@@ -268,7 +268,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     crate::demo_catalog::seed(&mut tx, ids[0], now).await?;
     // The manager's own customer: the overdue reminder lands in his plan, not a salesperson's.
     crate::demo_catalog::seed_contract(&mut tx, customer_ids[2].0, ids[0], sales, now).await?;
-    crate::demo_service::seed(&mut tx, customer_ids[3].0, (ids[3], service), ids[0], now).await?;
+    crate::demo_service::seed(&mut tx, customer_ids[3].0, (ids[3], service), ids[0], ids[4], now).await?;
     tx.commit().await?;
     println!("Demo data loaded: departments, users zhangwei (销售经理), lina and wangfang (销售员), liuyang (客服), chenjie (工程师); password: {password}");
     Ok(())

@@ -1,6 +1,7 @@
 //! Demo service desk: repairs, installations and complaints routed to the service agent
 //! with the sales manager as the supervisor for breaches, an installed machining centre
-//! in warranty at one customer with an open repair on it, and a resolved consultation.
+//! in warranty at one customer with an open repair on it, a resolved consultation, and
+//! the field engineer's skills and region.
 use app::platform::db::{sql, Tx};
 use app::platform::numbering::next_number;
 use app::platform::time::local_today;
@@ -8,8 +9,15 @@ use app::tickets::repo::{self, NewRequest};
 use app::tickets::sla::BusinessCalendar;
 use app::tickets::types::ValidService;
 
-pub async fn seed(tx: &mut Tx, customer: i64, agent: (i64, i64), supervisor: i64, now: i64) -> anyhow::Result<()> {
+pub async fn seed(tx: &mut Tx, customer: i64, agent: (i64, i64), supervisor: i64, engineer: i64, now: i64) -> anyhow::Result<()> {
     let (agent, service_dept) = agent;
+    // The field engineer's skills and region, for the dispatch board.
+    sql("INSERT INTO engineer_profiles (user_id, skills, region, updated_at, updated_by) VALUES ($1, '数控机床, 电气', '北京', $2, $3)")
+        .arg_i64(engineer)
+        .arg_i64(now)
+        .arg_i64(agent)
+        .execute(tx)
+        .await?;
     sql("UPDATE service_routes SET assignee_id = $1, escalate_to = $2 WHERE kind IN ('repair', 'installation', 'complaint')")
         .arg_i64(agent)
         .arg_i64(supervisor)

@@ -22,6 +22,7 @@ pub enum Entity {
     Contract,
     Inventory,
     ServiceRequest,
+    WorkOrder,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,7 +49,7 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 14] = [
+    pub const ALL: [Entity; 15] = [
         Entity::Customer,
         Entity::Lead,
         Entity::Opportunity,
@@ -56,6 +57,7 @@ impl Entity {
         Entity::Order,
         Entity::Contract,
         Entity::ServiceRequest,
+        Entity::WorkOrder,
         Entity::Product,
         Entity::Inventory,
         Entity::User,
@@ -80,6 +82,7 @@ impl Entity {
             Entity::Contract => "contract",
             Entity::Inventory => "inventory",
             Entity::ServiceRequest => "service_request",
+            Entity::WorkOrder => "work_order",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

@@ -318,6 +318,9 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::ServiceRequest, Action::View) {
         items.push(NavItem { href: "/service", key: "nav.service", icon: "🛠️" });
     }
+    if can(Entity::WorkOrder, Action::Assign) {
+        items.push(NavItem { href: "/dispatch", key: "nav.dispatch", icon: "🗓️" });
+    }
     if can(Entity::Product, Action::View) {
         items.push(NavItem { href: "/products", key: "nav.products", icon: "📦" });
     }

@@ -1,0 +1,65 @@
+//! Work order and dispatch server functions.
+use crate::fieldwork::types::*;
+use crate::platform::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json};
+
+#[server(input = GetUrl)]
+pub async fn work_order_products() -> Result<Vec<WorkProduct>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::products(&db()?, &current_user()?).await
+}
+
+#[server(input = Json)]
+pub async fn create_work_order(input: WorkOrderInput) -> Result<i64, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::create(&db()?, &current_user()?, &input).await
+}
+
+#[server(input = Json)]
+pub async fn update_work_order(id: i64, version: i64, input: WorkOrderInput) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::update(&db()?, &current_user()?, id, version, &input).await
+}
+
+#[server(input = GetUrl)]
+pub async fn get_work_order(id: i64) -> Result<WorkOrderDetail, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::get(&db()?, &current_user()?, id).await
+}
+
+#[server(input = GetUrl)]
+pub async fn list_request_work_orders(request_id: i64) -> Result<Vec<WorkOrder>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::for_request(&db()?, &current_user()?, request_id).await
+}
+
+#[server(input = Json)]
+pub async fn confirm_work_order(id: i64, version: i64, input: ConfirmInput) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::confirm(&db()?, &current_user()?, id, version, &input).await
+}
+
+#[server(input = Json)]
+pub async fn dispatch_work_order(id: i64, version: i64, input: DispatchInput) -> Result<Option<Booking>, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::dispatch(&db()?, &current_user()?, id, version, &input).await
+}
+
+#[server(input = Json)]
+pub async fn cancel_work_order(id: i64, version: i64, reason: String) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::cancel(&db()?, &current_user()?, id, version, &reason).await
+}
+
+#[server(input = GetUrl)]
+pub async fn get_dispatch_board(day: String) -> Result<DispatchBoard, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::board(&db()?, &current_user()?, &day).await
+}
+
+#[server(input = Json)]
+pub async fn save_engineer(user_id: i64, version: i64, input: EngineerInput) -> Result<(), AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::service::save_engineer(&db()?, &current_user()?, user_id, version, &input).await
+}

@@ -1,0 +1,12 @@
+//! Field service, first part (V3): work orders (派工) raised from service requests, with
+//! service items and parts priced for the customer, the customer's confirmation of the
+//! charges, and the dispatch board that books engineers by skill, region and schedule
+//! and refuses double-booking.
+pub mod api;
+pub mod pages;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
