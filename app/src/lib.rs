@@ -13,6 +13,7 @@ pub mod dictionaries;
 pub mod fieldwork;
 pub mod finance;
 pub mod inventory;
+pub mod knowledge;
 pub mod leads;
 pub mod opportunities;
 pub mod orders;
@@ -110,7 +111,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("service") view=tickets::pages::ServiceListPage/>
                 <Route path=path!("service/new") view=tickets::pages::NewServicePage/>
                 <Route path=path!("service/:id") view=tickets::pages::ServiceDetailPage/>
+                <Route path=path!("service/stats") view=tickets::pages::ServiceStatsPage/>
                 <Route path=path!("dispatch") view=fieldwork::pages::DispatchBoardPage/>
+                <Route path=path!("kb") view=knowledge::pages::KbListPage/>
+                <Route path=path!("kb/new") view=knowledge::pages::KbNewPage/>
+                <Route path=path!("kb/:id") view=knowledge::pages::KbArticlePage/>
+                <Route path=path!("kb/:id/edit") view=knowledge::pages::KbEditPage/>
                 <Route path=path!("work-orders/new") view=fieldwork::pages::NewWorkOrderPage/>
                 <Route path=path!("work-orders/:id") view=fieldwork::pages::WorkOrderPage/>
                 <Route path=path!("inventory") view=inventory::pages::StockPage/>

@@ -68,8 +68,9 @@ CREATE INDEX work_order_items_product ON work_order_items(product_id);
 
 INSERT INTO numbering_rules (doc_kind, prefix, date_part, digits) VALUES ('work_order', 'WO', 'yyyymmdd', 4);
 
--- The service desk raises and dispatches work orders; managers follow their departments';
--- engineers see and work the ones dispatched to them.
+-- The service desk raises, prices, confirms and dispatches work orders; managers follow
+-- their departments'; engineers see the ones dispatched to them (their work on site is
+-- checked against the dispatch itself, not against the office's edit right).
 INSERT INTO role_permissions (role_id, entity, action, scope)
 SELECT r.id, 'work_order', a.action, 'all'
 FROM roles r
@@ -78,7 +79,4 @@ WHERE r.code IN ('admin', 'service_agent');
 INSERT INTO role_permissions (role_id, entity, action, scope)
 SELECT r.id, 'work_order', 'view', 'department_tree' FROM roles r WHERE r.code = 'sales_manager';
 INSERT INTO role_permissions (role_id, entity, action, scope)
-SELECT r.id, 'work_order', a.action, 'own'
-FROM roles r
-CROSS JOIN (SELECT 'view' AS action UNION ALL SELECT 'edit') a
-WHERE r.code = 'field_engineer';
+SELECT r.id, 'work_order', 'view', 'own' FROM roles r WHERE r.code = 'field_engineer';

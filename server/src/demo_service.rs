@@ -1,7 +1,7 @@
 //! Demo service desk: repairs, installations and complaints routed to the service agent
 //! with the sales manager as the supervisor for breaches, an installed machining centre
 //! in warranty at one customer with an open repair on it, a resolved consultation, and
-//! the field engineer's skills and region.
+//! the field engineer's skills and region, and a few knowledge base articles.
 use app::platform::db::{sql, Tx};
 use app::platform::numbering::next_number;
 use app::platform::time::local_today;
@@ -32,6 +32,44 @@ pub async fn seed(tx: &mut Tx, customer: i64, agent: (i64, i64), supervisor: i64
     .arg_i64(agent)
     .fetch_i64(tx)
     .await?;
+    // A few knowledge base articles, two of them public FAQ.
+    let articles = [
+        (
+            "主轴异响排查步骤",
+            "1. 低速空转，听诊异响来自主轴前端还是后端。\n2. 检查主轴轴承润滑脂是否充足、是否变色。\n3. 检查皮带张紧与联轴器对中。\n4. 轴承游隙超差时更换轴承，并重新做动平衡。",
+            "数控机床",
+            "主轴, 轴承, 异响",
+            "public",
+        ),
+        (
+            "空压机压力不足的处理",
+            "先看进气滤芯是否堵塞，再用肥皂水检查管路泄漏点；确认加载、卸载压力设定，必要时清洗最小压力阀。",
+            "空压机",
+            "压力, 泄漏",
+            "internal",
+        ),
+        (
+            "收银终端无法开机怎么办",
+            "请确认电源适配器指示灯常亮；长按电源键 10 秒强制重启；仍无法开机请联系客服报修，并提供设备序列号。",
+            "收银终端",
+            "开机, 电源",
+            "public",
+        ),
+    ];
+    for (title, body, category, tags, audience) in articles {
+        sql("INSERT INTO kb_articles (title, body, category, tags, audience, published, created_at, created_by, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8)")
+        .arg_text(title)
+        .arg_text(body)
+        .arg_text(category)
+        .arg_text(tags)
+        .arg_text(audience)
+        .arg_bool(true)
+        .arg_i64(now)
+        .arg_i64(agent)
+        .execute(tx)
+        .await?;
+    }
     let cal = BusinessCalendar::office(app::account::api::tz_offset_minutes());
     let requests = [
         (

@@ -562,6 +562,13 @@ fn DispatchForm(
     }
 }
 
+/// `YYYY-MM-DD` moved by `days`.
+fn shift_day(day: &str, days: i64) -> String {
+    let ms = crate::platform::time::parse_date_ms(day, 0).unwrap_or_default() + days * 86_400_000;
+    let (y, m, d) = crate::platform::time::date_parts(ms);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// First and last hour shown on the board.
 const BOARD_FROM: i64 = 7;
 const BOARD_TO: i64 = 21;
@@ -595,8 +602,19 @@ pub fn DispatchBoardPage() -> impl IntoView {
                             <div class="mb-4 flex flex-wrap items-end gap-3">
                                 <label class=LABEL>
                                     <span class="font-medium text-slate-700">{t.t("work.day")}</span>
-                                    <input type="date" class=INPUT data-testid="board-day" prop:value=shown on:change=move |ev| day.set(event_target_value(&ev))/>
+                                    <input type="date" class=INPUT data-testid="board-day" prop:value=shown.clone() on:change=move |ev| day.set(event_target_value(&ev))/>
                                 </label>
+                                <div class="flex gap-1">
+                                    <button type="button" class=BTN_SECONDARY aria-label=t.t("work.prev_day") data-testid="board-prev" on:click={
+                                        let d = shift_day(&shown, -1);
+                                        move |_| day.set(d.clone())
+                                    }>"‹"</button>
+                                    <button type="button" class=BTN_SECONDARY data-testid="board-today" on:click=move |_| day.set(String::new())>{t.t("work.today")}</button>
+                                    <button type="button" class=BTN_SECONDARY aria-label=t.t("work.next_day") data-testid="board-next" on:click={
+                                        let d = shift_day(&shown, 1);
+                                        move |_| day.set(d.clone())
+                                    }>"›"</button>
+                                </div>
                                 <label class=LABEL>
                                     <span class="font-medium text-slate-700">{t.t("work.skill")}</span>
                                     <select class=INPUT data-testid="board-skill" on:change=move |ev| skill.set(event_target_value(&ev))>

@@ -23,6 +23,7 @@ pub enum Entity {
     Inventory,
     ServiceRequest,
     WorkOrder,
+    KnowledgeArticle,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -49,7 +50,7 @@ pub enum Scope {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 15] = [
+    pub const ALL: [Entity; 16] = [
         Entity::Customer,
         Entity::Lead,
         Entity::Opportunity,
@@ -58,6 +59,7 @@ impl Entity {
         Entity::Contract,
         Entity::ServiceRequest,
         Entity::WorkOrder,
+        Entity::KnowledgeArticle,
         Entity::Product,
         Entity::Inventory,
         Entity::User,
@@ -83,6 +85,7 @@ impl Entity {
             Entity::Inventory => "inventory",
             Entity::ServiceRequest => "service_request",
             Entity::WorkOrder => "work_order",
+            Entity::KnowledgeArticle => "kb_article",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {

@@ -99,3 +99,9 @@ pub async fn override_service_close(id: i64, version: i64, reason: String) -> Re
     use crate::platform::request::{current_user, db};
     crate::tickets::service::override_close(&db()?, &current_user()?, id, version, &reason).await
 }
+
+#[server(input = GetUrl)]
+pub async fn get_service_stats(period: String) -> Result<crate::tickets::stats::ServiceStats, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::tickets::stats::compute::stats(&db()?, &current_user()?, &period).await
+}

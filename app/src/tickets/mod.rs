@@ -5,6 +5,7 @@
 pub mod api;
 pub mod pages;
 pub mod sla;
+pub mod stats;
 pub mod types;
 
 #[cfg(feature = "ssr")]

@@ -320,6 +320,14 @@ fn nav_items() -> Vec<NavItem> {
     }
     if can(Entity::WorkOrder, Action::Assign) {
         items.push(NavItem { href: "/dispatch", key: "nav.dispatch", icon: "🗓️" });
+    } else if can(Entity::WorkOrder, Action::View) {
+        items.push(NavItem { href: "/dispatch", key: "nav.schedule", icon: "🗓️" });
+    }
+    if can(Entity::ServiceRequest, Action::View) {
+        items.push(NavItem { href: "/service/stats", key: "nav.service_stats", icon: "📉" });
+    }
+    if can(Entity::KnowledgeArticle, Action::View) {
+        items.push(NavItem { href: "/kb", key: "nav.kb", icon: "📚" });
     }
     if can(Entity::Product, Action::View) {
         items.push(NavItem { href: "/products", key: "nav.products", icon: "📦" });

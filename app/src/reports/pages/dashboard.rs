@@ -48,6 +48,7 @@ pub fn DashboardPage() -> impl IntoView {
         </PageHeader>
         <crate::contracts::pages::OverdueList/>
         <crate::tickets::pages::AtRiskList/>
+        <crate::tickets::pages::ServiceStatsTile/>
         <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

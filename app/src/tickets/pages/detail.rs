@@ -113,6 +113,7 @@ fn ServiceView(d: ServiceDetail, reload: Callback<()>) -> impl IntoView {
                     <p class="mt-4 rounded-md bg-orange-50 p-3 text-orange-900" data-testid="service-product-issue">{t.t("service.product_issue_flagged")}</p>
                 })}
                 <VisitList visits=d.visits.clone()/>
+                <crate::knowledge::pages::RequestArticlesSection request_id=r.id/>
                 <crate::fieldwork::pages::RequestWorkOrders request_id=r.id open/>
                 {r.lead_id.map(|l| view! {
                     <p class="mt-4"><A href=format!("/leads/{l}") attr:class="text-blue-800 underline" attr:data-testid="service-lead">{t.t("service.open_lead")}</A></p>

@@ -4,10 +4,12 @@
 mod detail;
 mod form;
 mod settings;
+mod stats;
 
 pub use detail::ServiceDetailPage;
 pub use form::NewServicePage;
 pub use settings::ServiceSettingsPage;
+pub use stats::{ServiceStatsPage, ServiceStatsTile};
 
 use crate::platform::authz::{Action as Op, Entity};
 use crate::platform::error::AppError;
