@@ -125,6 +125,10 @@ test('routing, SLA, reply, resolution and escalation at the service desk', async
   // The administrator sees it on the dashboard and has the escalation in his plan.
   await open(admin, '/dashboard');
   await admin.getByTestId('at-risk-row').filter({ hasText: late }).waitFor();
+  // This month's service summary counts the requests logged above.
+  const tile = admin.getByTestId('service-stats-tile');
+  await tile.getByTestId('tile-total').waitFor();
+  assert.ok(Number(await tile.getByTestId('tile-total').innerText()) >= 2);
   await open(admin, '/activities/plan');
   await admin.getByText(`升级：${late} 未按时响应`).first().waitFor();
   // The customer's 360° page lists both requests.

@@ -118,6 +118,16 @@ test('a work order is priced, confirmed by the customer and dispatched without d
   assert.ok(await noSideScroll(engineer));
   assert.deepEqual(engineer.errors, []);
 
+  // Service statistics: this month's figures, and another period in one tap.
+  await open(agent, '/service/stats');
+  assert.match(await agent.getByTestId('stats-total').innerText(), /^\d+$/);
+  await agent.getByTestId('stats-sla').waitFor();
+  await agent.getByTestId('stats-period-year').click();
+  await agent.waitForURL(/period=year/);
+  await agent.locator('[data-testid="stats-period-year"][aria-pressed="true"]').waitFor();
+  assert.ok(Number(await agent.getByTestId('stats-total').innerText()) >= 1);
+  assert.deepEqual(agent.errors, []);
+
   // The board on a phone scrolls inside its frame, not the page.
   const phone = await newPage(env, PHONE);
   await signIn(phone, 'liuyang');
