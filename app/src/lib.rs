@@ -110,8 +110,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("receivables") view=contracts::pages::ReceivablesPage/>
                 <Route path=path!("service") view=tickets::pages::ServiceListPage/>
                 <Route path=path!("service/new") view=tickets::pages::NewServicePage/>
-                <Route path=path!("service/:id") view=tickets::pages::ServiceDetailPage/>
                 <Route path=path!("service/stats") view=tickets::pages::ServiceStatsPage/>
+                <Route path=path!("service/:id") view=tickets::pages::ServiceDetailPage/>
                 <Route path=path!("dispatch") view=fieldwork::pages::DispatchBoardPage/>
                 <Route path=path!("kb") view=knowledge::pages::KbListPage/>
                 <Route path=path!("kb/new") view=knowledge::pages::KbNewPage/>
