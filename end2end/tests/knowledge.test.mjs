@@ -4,7 +4,7 @@
 // deletes another and undoes it. A salesperson on a phone, in English, reads it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newPage, signIn, hydrated, PHONE, TABLET } from '../lib.mjs';
+import { startServer, newPage, signIn, hydrated, PHONE, TABLET, DEMO_PASSWORD } from '../lib.mjs';
 
 let env;
 before(async () => { env = await startServer(); });
@@ -69,12 +69,17 @@ test('articles are written, found in Chinese, suggested on a request and linked'
 
   // A salesperson on a phone reads it in English, without the editing buttons.
   const sales = await newPage(env, PHONE, 'en');
-  await signIn(sales, 'lina');
+  await sales.goto('/login');
+  await sales.locator('input[name=username]').fill('lina');
+  await sales.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await sales.getByRole('button', { name: 'Sign in' }).tap();
+  await sales.waitForURL((u) => !u.pathname.startsWith('/login'));
   await open(sales, '/kb?q=%E6%B8%A9%E5%8D%87');
   await sales.getByTestId('kb-row').filter({ hasText: '主轴温升过高的处理' }).getByRole('link').tap();
   await sales.waitForURL(/\/kb\/\d+$/);
   await hydrated(sales);
-  await sales.getByText('Knowledge base').first().waitFor();
+  await sales.getByTestId('kb-body').waitFor();
+  await sales.getByText(/^Updated .* by 刘洋$/).waitFor();
   assert.equal(await sales.getByTestId('kb-edit').count(), 0);
   assert.equal(await sales.getByTestId('kb-new').count(), 0);
   assert.ok(await noSideScroll(sales));
