@@ -89,6 +89,15 @@ export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
 }
 
+/// Goes to `path` and waits until the page is interactive.
+export async function open(page, path) {
+  await page.goto(path);
+  await hydrated(page);
+}
+
+/// Whether the page fits the viewport's width (no sideways scrolling).
+export const noSideScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
 export async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.goto('/login');
   await page.getByLabel('用户名').fill(username);
@@ -96,6 +105,31 @@ export async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await hydrated(page);
+}
+
+/// The service agent (signed in on `agent`) raises a free work order on the demo repair
+/// and dispatches the demo engineer 陈杰 today (in the company's zone, UTC+8) at `hm`
+/// for 90 minutes. Returns its number and path.
+export async function dispatchToday(agent, hm, instructions) {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  await open(agent, '/service');
+  await agent.getByTestId('service-row').filter({ hasText: '主轴高速运转时异响' }).getByRole('link').click();
+  await agent.waitForURL(/\/service\/\d+$/);
+  await hydrated(agent);
+  await agent.getByTestId('work-new').click();
+  await agent.waitForURL(/\/work-orders\/new\?request=\d+/);
+  await hydrated(agent);
+  await agent.getByTestId('work-instructions').fill(instructions);
+  await agent.getByTestId('work-save').click();
+  await agent.waitForURL(/\/work-orders\/\d+$/);
+  await hydrated(agent);
+  const number = (await agent.locator('h1').innerText()).split(' · ')[0].trim();
+  await agent.getByTestId('work-dispatch-engineer').selectOption({ label: '陈杰 · 北京 · 数控机床, 电气' });
+  await agent.getByTestId('work-dispatch-start').fill(`${today}T${hm}`);
+  await agent.getByTestId('work-dispatch-minutes').fill('90');
+  await agent.getByTestId('work-dispatch-save').click();
+  await agent.locator('[data-testid="work-status"][data-status="dispatched"]').waitFor();
+  return { number, url: new URL(agent.url()).pathname };
 }
 
 // The characters a PDF's fonts map to Unicode (their ToUnicode CMaps, inflated): the

@@ -43,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#1e40af"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <script id=account::api::SESSION_INFO_ID type="application/json" inner_html=session_json></script>
@@ -113,6 +114,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("service/stats") view=tickets::pages::ServiceStatsPage/>
                 <Route path=path!("service/:id") view=tickets::pages::ServiceDetailPage/>
                 <Route path=path!("dispatch") view=fieldwork::pages::DispatchBoardPage/>
+                <Route path=path!("field") view=fieldwork::tablet::FieldPage/>
                 <Route path=path!("kb") view=knowledge::pages::KbListPage/>
                 <Route path=path!("kb/new") view=knowledge::pages::KbNewPage/>
                 <Route path=path!("kb/:id") view=knowledge::pages::KbArticlePage/>

@@ -49,6 +49,7 @@ pub fn router(config: Config, db: Db) -> Router {
     let state = AppState { leptos_options: leptos_options.clone(), db: db.clone(), config };
     let routes = generate_route_list(App);
     let ctx_db = db.clone();
+    let ctx_dir = app::platform::request::DataDir(state.config.data_dir.clone());
     let x_request_id = header::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/auth/login", post(login_submit))
@@ -74,10 +75,18 @@ pub fn router(config: Config, db: Db) -> Router {
             post(|s: State<AppState>, r: Request| import_upload(s, r, "lead"))
                 .layer(axum::extract::DefaultBodyLimit::max(app::customers::import::MAX_FILE_BYTES + 64 * 1024)),
         )
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_db.clone()), {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(ctx_db.clone());
+                provide_context(ctx_dir.clone());
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), session_middleware))
         .layer(CompressionLayer::new())
@@ -163,6 +172,10 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path == app::leads::web_form::PATH
         || path == "/favicon.ico"
+        // The tablet's offline shell: the service worker, the web app manifest, its icons.
+        || path == "/sw.js"
+        || path == "/manifest.webmanifest"
+        || path.starts_with("/icons/")
         || path.starts_with("/pkg/")
 }
 

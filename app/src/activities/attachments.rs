@@ -90,6 +90,41 @@ pub async fn save(db: &Db, user: &CurrentUser, activity_id: i64, file_name: &str
     let mut tx = db.write().await?;
     let customer_id = customer_of(&mut tx, activity_id).await?;
     let customer = customer_in_scope(&mut tx, user, customer_id, Action::Edit).await?;
+    let (id, path) = store(&mut tx, user.id, activity_id, &name, mime, bytes, dir).await?;
+    let saved = async {
+        audit::record(
+            &mut tx,
+            AuditEntry::by(Some(user.id), &user.display_name, "create")
+                .on("attachment", id)
+                .summary(format!("{name} ({} B) · {}", bytes.len(), customer.name))
+                .after(serde_json::json!({ "activity_id": activity_id })),
+        )
+        .await?;
+        tx.commit().await
+    }
+    .await;
+    match saved {
+        Ok(()) => Ok(id),
+        Err(e) => {
+            // Nothing half-saved: the file goes when its row could not be written.
+            let _ = tokio::fs::remove_file(&path).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Writes a checked file under the data directory with a random name, and its row for
+/// `activity_id` in the caller's transaction. Returns the row and the file's path, for
+/// the caller to remove should its transaction fail.
+pub async fn store(
+    tx: &mut Tx,
+    user_id: i64,
+    activity_id: i64,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+    dir: &Path,
+) -> AppResult<(i64, PathBuf)> {
     let key = {
         use rand::Rng;
         let r: [u8; 16] = rand::thread_rng().gen();
@@ -104,36 +139,22 @@ pub async fn save(db: &Db, user: &CurrentUser, activity_id: i64, file_name: &str
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(bytes))
     };
-    let saved = async {
-        let id =
-            sql("INSERT INTO attachments (activity_id, file_name, content_type, size_bytes, storage_key, sha256, created_at, created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-            .arg_i64(activity_id)
-            .arg_text(name.clone())
-            .arg_text(mime)
-            .arg_i64(bytes.len() as i64)
-            .arg_text(key.clone())
-            .arg_text(digest.clone())
-            .arg_i64(now_ms())
-            .arg_i64(user.id)
-            .fetch_i64(&mut tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            AuditEntry::by(Some(user.id), &user.display_name, "create")
-                .on("attachment", id)
-                .summary(format!("{name} ({} B) · {}", bytes.len(), customer.name))
-                .after(serde_json::json!({ "activity_id": activity_id, "sha256": digest })),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<i64, sqlx::Error>(id)
-    }
-    .await;
-    match saved {
-        Ok(id) => Ok(id),
+    let row =
+        sql("INSERT INTO attachments (activity_id, file_name, content_type, size_bytes, storage_key, sha256, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        .arg_i64(activity_id)
+        .arg_text(name)
+        .arg_text(mime)
+        .arg_i64(bytes.len() as i64)
+        .arg_text(key)
+        .arg_text(digest)
+        .arg_i64(now_ms())
+        .arg_i64(user_id)
+        .fetch_i64(tx)
+        .await;
+    match row {
+        Ok(id) => Ok((id, path)),
         Err(e) => {
-            // Nothing half-saved: the file goes when its row could not be written.
             let _ = tokio::fs::remove_file(&path).await;
             Err(e.into())
         }

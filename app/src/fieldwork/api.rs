@@ -63,3 +63,17 @@ pub async fn save_engineer(user_id: i64, version: i64, input: EngineerInput) -> 
     use crate::platform::request::{current_user, db};
     crate::fieldwork::service::save_engineer(&db()?, &current_user()?, user_id, version, &input).await
 }
+
+/// The engineer's day for the tablet, kept on the device for working offline.
+#[server(input = GetUrl)]
+pub async fn get_field_kit() -> Result<crate::fieldwork::field::FieldKit, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::site::kit(&db()?, &current_user()?).await
+}
+
+/// One queued change from the tablet; sending the same change again gets the same answer.
+#[server(input = Json)]
+pub async fn sync_field_change(change: crate::fieldwork::field::FieldChange) -> Result<crate::fieldwork::field::SyncResult, AppError> {
+    use crate::platform::request::{current_user, data_dir, db};
+    crate::fieldwork::site::sync(&db()?, &current_user()?, &change, &data_dir()?).await
+}

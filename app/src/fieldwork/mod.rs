@@ -3,10 +3,14 @@
 //! charges, and the dispatch board that books engineers by skill, region and schedule
 //! and refuses double-booking.
 pub mod api;
+pub mod field;
 pub mod pages;
+pub mod tablet;
 pub mod types;
 
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod site;

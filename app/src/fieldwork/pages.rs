@@ -1,6 +1,7 @@
 //! Work order pages: raising one from a request, its page (items, the customer's
 //! confirmation, dispatch, cancel), the request's list of them, and the dispatch board.
 use crate::fieldwork::api::*;
+use crate::fieldwork::tablet::SiteRecordSection;
 use crate::fieldwork::types::*;
 use crate::platform::error::{AppError, FieldError};
 use crate::platform::i18n::{use_i18n, I18n};
@@ -316,6 +317,7 @@ fn WorkOrderView(d: WorkOrderDetail, reload: Callback<()>) -> impl IntoView {
                         summary(t, body.clone(), items.clone(), can_change, editing).into_any()
                     }
                 }
+                <SiteRecordSection site=d.site.clone()/>
             </section>
             <div class="flex flex-col gap-4">
                 {(can_change && needs_confirmation).then(|| view! { <ConfirmForm ctx/> })}

@@ -4,7 +4,7 @@ use crate::fieldwork::types::*;
 use crate::platform::authz::Grant;
 use crate::platform::db::{sql, Backend, SqlBuilder, Tx};
 
-fn select() -> SqlBuilder {
+pub(crate) fn select() -> SqlBuilder {
     sql("SELECT w.id, w.number, w.request_id, r.number AS request_number, r.subject AS request_subject, w.customer_id, \
          c.name AS customer_name, w.status, w.skill, w.address, w.instructions, w.owner_id, u.display_name AS engineer_name, \
          w.department_id, w.planned_start, w.planned_end, w.currency, w.chargeable, w.total, w.confirmed_at, w.confirmed_by, \

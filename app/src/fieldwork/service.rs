@@ -158,7 +158,8 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<WorkOrderDet
     let can_edit = authorize(user, Entity::WorkOrder, Action::Edit).is_ok();
     let can_dispatch = authorize(user, Entity::WorkOrder, Action::Assign).is_ok();
     let engineers = if can_dispatch { repo::engineers(&mut tx).await? } else { Vec::new() };
-    Ok(WorkOrderDetail { order, items, can_edit, can_dispatch, engineers })
+    let site = crate::fieldwork::site::record(&mut tx, id).await?;
+    Ok(WorkOrderDetail { order, items, can_edit, can_dispatch, engineers, site })
 }
 
 /// A request's work orders (none for people who may not see work orders).

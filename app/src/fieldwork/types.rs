@@ -275,6 +275,8 @@ pub struct WorkOrderDetail {
     pub can_edit: bool,
     pub can_dispatch: bool,
     pub engineers: Vec<Engineer>,
+    /// What the engineer did on site.
+    pub site: crate::fieldwork::field::SiteRecord,
 }
 
 /// One engineer's row on the board: their bookings of the day.

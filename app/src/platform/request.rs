@@ -34,3 +34,11 @@ pub fn db() -> Result<Db, AppError> {
 pub fn header(name: &str) -> Option<String> {
     use_context::<http::request::Parts>().and_then(|p| p.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string))
 }
+
+/// Where files (attachments) are kept: the server's data directory.
+#[derive(Clone, Debug)]
+pub struct DataDir(pub std::path::PathBuf);
+
+pub fn data_dir() -> Result<std::path::PathBuf, AppError> {
+    use_context::<DataDir>().map(|d| d.0).ok_or_else(|| AppError::internal("data directory missing from context"))
+}

@@ -321,6 +321,8 @@ fn nav_items() -> Vec<NavItem> {
     if can(Entity::WorkOrder, Action::Assign) {
         items.push(NavItem { href: "/dispatch", key: "nav.dispatch", icon: "🗓️" });
     } else if can(Entity::WorkOrder, Action::View) {
+        // Engineers: their day on the tablet, and the schedule.
+        items.push(NavItem { href: "/field", key: "nav.field", icon: "📱" });
         items.push(NavItem { href: "/dispatch", key: "nav.schedule", icon: "🗓️" });
     }
     if can(Entity::ServiceRequest, Action::View) {
