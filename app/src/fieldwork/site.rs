@@ -60,6 +60,18 @@ struct SiteColumns {
     completed_at: Option<i64>,
 }
 
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    change_key: String,
+    op: String,
+    payload: String,
+    happened_at: i64,
+    outcome: String,
+    reason: Option<String>,
+    attachment_id: Option<i64>,
+    user_name: String,
+}
+
 /// What happened on site for a work order (the caller has checked it may be seen).
 pub async fn record(tx: &mut Tx, id: i64) -> Result<SiteRecord, sqlx::Error> {
     let c: Option<SiteColumns> = sql("SELECT checked_in_at, checked_out_at, labour_minutes, resolution, signed_by, signature_id, \
@@ -75,23 +87,31 @@ pub async fn record(tx: &mut Tx, id: i64) -> Result<SiteRecord, sqlx::Error> {
     .fetch_all(&mut *tx)
     .await?;
     // Notes, photos and refused changes; the rest shows in the columns above.
-    let rows: Vec<(String, String, String, i64, String, Option<String>, Option<i64>, String)> =
-        sql("SELECT f.change_key, f.op, f.payload, f.happened_at, f.outcome, f.reason, f.attachment_id, u.display_name \
-         FROM field_changes f JOIN users u ON u.id = f.user_id \
+    let rows: Vec<EntryRow> = sql("SELECT f.change_key, f.op, f.payload, f.happened_at, f.outcome, f.reason, f.attachment_id, \
+         u.display_name AS user_name FROM field_changes f JOIN users u ON u.id = f.user_id \
          WHERE f.work_order_id = $1 AND (f.op IN ('note', 'photo') OR f.outcome = 'conflict') ORDER BY f.happened_at, f.id")
-        .arg_i64(id)
-        .fetch_all(&mut *tx)
-        .await?;
+    .arg_i64(id)
+    .fetch_all(&mut *tx)
+    .await?;
     let entries = rows
         .into_iter()
-        .map(|(key, op, payload, happened_at, outcome, reason, attachment_id, user_name)| {
-            let v: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_str(&r.payload).unwrap_or_default();
             let text = ["text", "name", "resolution", "signer"]
                 .iter()
                 .find_map(|k| v.get(*k).and_then(|t| t.as_str()))
                 .map(str::to_string)
                 .unwrap_or_default();
-            FieldEntry { key, op, text, happened_at, outcome, reason, attachment_id, user_name }
+            FieldEntry {
+                key: r.change_key,
+                op: r.op,
+                text,
+                happened_at: r.happened_at,
+                outcome: r.outcome,
+                reason: r.reason,
+                attachment_id: r.attachment_id,
+                user_name: r.user_name,
+            }
         })
         .collect();
     Ok(SiteRecord {
