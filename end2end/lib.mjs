@@ -119,6 +119,7 @@ export async function dispatchToday(agent, hm, instructions) {
   await agent.getByTestId('work-new').click();
   await agent.waitForURL(/\/work-orders\/new\?request=\d+/);
   await hydrated(agent);
+  await agent.getByTestId('work-address').fill('北京市海淀区中关村大街 27 号');
   await agent.getByTestId('work-instructions').fill(instructions);
   await agent.getByTestId('work-save').click();
   await agent.waitForURL(/\/work-orders\/\d+$/);

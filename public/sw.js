@@ -4,7 +4,7 @@
 // Everything else goes to the network untouched.
 const CACHE = 'crm-field-v1';
 const PAGE = '/field';
-const ASSETS = ['/pkg/crm.js', '/pkg/crm_bg.wasm', '/pkg/crm.css', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];
+const ASSETS = ['/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];
 
 // Only a real page is kept: a sign-in redirect is not the engineer's day.
 const keepable = (res) => res.ok && !res.redirected;
@@ -12,9 +12,15 @@ const keepable = (res) => res.ok && !res.redirected;
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(ASSETS.map((url) => new Request(url, { cache: 'no-store' })));
     const page = await fetch(PAGE, { credentials: 'same-origin', cache: 'no-store' });
-    if (keepable(page)) await cache.put(PAGE, page);
+    // The bundle the page loads (script, WASM, styles), whatever the build named it.
+    let bundle = [];
+    if (keepable(page)) {
+      const html = await page.clone().text();
+      bundle = [...new Set(html.match(/\/pkg\/[\w.\-]+/g) || [])];
+      await cache.put(PAGE, page);
+    }
+    await cache.addAll([...ASSETS, ...bundle].map((url) => new Request(url, { cache: 'no-store' })));
     await self.skipWaiting();
   })());
 });
@@ -26,7 +32,7 @@ self.addEventListener('activate', (event) => {
 });
 
 function kept(url) {
-  return url.origin === self.location.origin && (url.pathname === PAGE || ASSETS.includes(url.pathname));
+  return url.origin === self.location.origin && (url.pathname === PAGE || url.pathname.startsWith('/pkg/') || ASSETS.includes(url.pathname));
 }
 
 // Network first, so the shell is never stale while online; the copy kept when offline.

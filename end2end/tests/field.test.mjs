@@ -105,6 +105,7 @@ test('a job is completed offline on a tablet and reaches the office exactly once
 
   // Meanwhile the office cancels the second job; offline, the engineer notes on it.
   await open(agent, moot.url);
+  await agent.locator('summary').filter({ hasText: '取消此派工单' }).click();
   await agent.getByTestId('work-cancel-reason').fill('客户改期');
   await agent.getByTestId('work-cancel-save').click();
   await agent.locator('[data-testid="work-status"][data-status="cancelled"]').waitFor();
@@ -151,7 +152,7 @@ test('today\'s jobs fit a phone, in English', async () => {
   await phone.waitForURL((u) => !u.pathname.startsWith('/login'));
   await open(phone, '/field');
   await phone.getByTestId('field-status').getByText('Online').waitFor();
-  await phone.getByText("Today's jobs").first().waitFor();
+  await phone.getByRole('heading', { name: "Today's jobs" }).waitFor();
   assert.ok(await noSideScroll(phone));
   assert.deepEqual(phone.errors, []);
 });
