@@ -403,7 +403,7 @@ pub fn AppShell() -> impl IntoView {
     let bottom_view = items
         .clone()
         .into_iter()
-        .filter(|i| matches!(i.href, "/customers" | "/leads" | "/opportunities" | "/customers/new" | "/admin/users" | "/account"))
+        .filter(|i| matches!(i.href, "/customers" | "/leads" | "/opportunities" | "/field" | "/customers/new" | "/admin/users" | "/account"))
         .map(|i| {
             view! {
                 <A href=i.href attr:class="flex min-h-14 flex-1 flex-col items-center justify-center gap-0.5 text-xs text-slate-700 aria-[current=page]:text-blue-800 aria-[current=page]:font-semibold">
