@@ -253,13 +253,19 @@ pub async fn dispatch(db: &Db, user: &CurrentUser, id: i64, version: i64, input:
         contact_id: None,
     };
     let a = crate::activities::repo::insert(&mut tx, &v, engineer_id, now).await?;
-    crate::activities::repo::link(&mut tx, a, "customer", w.customer_id).await?;
-    crate::activities::repo::link(&mut tx, a, "service_request", w.request_id).await?;
-    crate::activities::repo::link(&mut tx, a, "work_order", id).await?;
+    link_visit(&mut tx, a, &w).await?;
     let when = format!("{}–{}", format_ms(start, offset()), format_ms(end, offset()));
     audit_change(&mut tx, user, &w, format!("dispatched to {engineer_name} {when}")).await?;
     tx.commit().await?;
     Ok(None)
+}
+
+/// Puts a visit on the customer's timeline, the request's and the work order's.
+pub(crate) async fn link_visit(tx: &mut Tx, activity: i64, w: &WorkOrder) -> Result<(), sqlx::Error> {
+    crate::activities::repo::link(tx, activity, "customer", w.customer_id).await?;
+    crate::activities::repo::link(tx, activity, "service_request", w.request_id).await?;
+    crate::activities::repo::link(tx, activity, "work_order", w.id).await?;
+    Ok(())
 }
 
 /// Cancels a work order that has not started, with a reason; it frees the engineer.

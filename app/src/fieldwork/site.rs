@@ -380,8 +380,6 @@ async fn visit(tx: &mut Tx, user: &CurrentUser, w: &WorkOrder, now: i64) -> AppR
         contact_id: None,
     };
     let a = crate::activities::repo::insert(tx, &v, user.id, now).await?;
-    crate::activities::repo::link(tx, a, "customer", w.customer_id).await?;
-    crate::activities::repo::link(tx, a, "service_request", w.request_id).await?;
-    crate::activities::repo::link(tx, a, "work_order", w.id).await?;
+    crate::fieldwork::service::link_visit(tx, a, w).await?;
     Ok(a)
 }

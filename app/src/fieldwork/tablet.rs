@@ -281,11 +281,7 @@ fn RefusedList(f: Field) -> impl IntoView {
 }
 
 fn map_link(address: &str) -> String {
-    let encoded: String = address
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    format!("https://uri.amap.com/search?keyword={encoded}")
+    format!("https://uri.amap.com/search?keyword={}", crate::ui::url_encode(address))
 }
 
 fn span(job: &FieldJob) -> String {
