@@ -18,6 +18,7 @@ pub mod leads;
 pub mod opportunities;
 pub mod orders;
 pub mod platform;
+pub mod portal;
 pub mod quotes;
 pub mod reports;
 pub mod tickets;

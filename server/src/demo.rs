@@ -9,6 +9,7 @@ use app::platform::db::{sql, Db, SqlBuilder};
 use app::platform::time::now_ms;
 
 const DEMO_PASSWORD_DEFAULT: &str = "demo-pass-2026";
+const DEMO_PORTAL_LOGIN: &str = "zhoumin@xixi.example.cn";
 
 struct DemoCustomer {
     name: &'static str,
@@ -234,6 +235,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         ids.push(create_user_as(db, &actor, &input).await.map_err(err)?);
     }
     let owners = [(ids[1], east), (ids[2], north), (ids[0], sales)];
+    let portal_hash = app::account::service::hash_password(password.clone()).await.map_err(err)?;
     let mut tx = db.write().await?;
     let now = now_ms();
     let mut customer_ids = Vec::new();
@@ -269,8 +271,17 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     // The manager's own customer: the overdue reminder lands in his plan, not a salesperson's.
     crate::demo_catalog::seed_contract(&mut tx, customer_ids[2].0, ids[0], sales, now).await?;
     crate::demo_service::seed(&mut tx, customer_ids[3].0, (ids[3], service), ids[0], ids[4], now).await?;
+    // A customer's login to the self-service portal at /portal.
+    sql("INSERT INTO portal_users (customer_id, login, display_name, password_hash, created_at, updated_at) VALUES ($1, $2, '周敏', $3, $4, $4)")
+        .arg_i64(customer_ids[3].0)
+        .arg_text(DEMO_PORTAL_LOGIN)
+        .arg_text(portal_hash)
+        .arg_i64(now)
+        .execute(&mut tx)
+        .await?;
     tx.commit().await?;
     println!("Demo data loaded: departments, users zhangwei (销售经理), lina and wangfang (销售员), liuyang (客服), chenjie (工程师); password: {password}");
+    println!("Customer portal (/portal): {DEMO_PORTAL_LOGIN}, same password");
     Ok(())
 }
 

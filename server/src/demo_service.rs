@@ -104,7 +104,7 @@ pub async fn seed(tx: &mut Tx, customer: i64, agent: (i64, i64), supervisor: i64
             deadlines: app::tickets::service::deadlines(&cal, &policy, created),
             around_the_clock: policy.around_the_clock,
         };
-        let id = repo::insert(tx, &v, &n, agent, created).await?;
+        let id = repo::insert(tx, &v, &n, Some(agent), created).await?;
         if kind == "consultation" {
             sql("UPDATE service_requests SET status = 'resolved', first_response_at = $1, resolved_at = $2, \
                  resolution = '已发送五轴升级方案与报价单，客户内部评估中。' WHERE id = $3")

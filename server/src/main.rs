@@ -10,6 +10,7 @@ mod demo_leads;
 mod demo_pipeline;
 mod demo_service;
 mod pdf;
+mod portal;
 mod web;
 
 use anyhow::Context;

@@ -56,6 +56,7 @@ pub fn router(config: Config, db: Db) -> Router {
         .route("/auth/logout", post(logout_submit))
         .route("/auth/locale", post(locale_submit))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(crate::portal::routes())
         .route(app::leads::web_form::PATH, get(web_form_page).post(web_form_submit))
         .route("/customers/export.csv", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Csv)))
         .route("/customers/export.xlsx", get(|s: State<AppState>, r: Request| export_customers(s, r, ExportFormat::Xlsx)))
@@ -172,6 +173,8 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path == app::leads::web_form::PATH
         || path == "/favicon.ico"
+        // The customer portal signs its own users in (see `crate::portal`).
+        || crate::portal::is_portal_path(path)
         // The tablet's offline shell: the service worker, the web app manifest, its icons.
         || path == "/sw.js"
         || path == "/manifest.webmanifest"
@@ -538,7 +541,7 @@ async fn attachment_download(State(state): State<AppState>, axum::extract::Path(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use axum::body::Body;
 
@@ -559,7 +562,7 @@ mod tests {
         b.body(Body::empty()).unwrap()
     }
 
-    fn test_config() -> Config {
+    pub(crate) fn test_config() -> Config {
         Config {
             database_url: String::new(),
             data_dir: std::env::temp_dir(),
@@ -570,12 +573,17 @@ mod tests {
         }
     }
 
-    async fn send(app: &Router, req: Request) -> Response {
+    pub(crate) async fn send(app: &Router, req: Request) -> Response {
         use tower::ServiceExt;
         app.clone().oneshot(req).await.unwrap()
     }
 
-    fn header_of<'a>(res: &'a Response, name: &str) -> &'a str {
+    pub(crate) async fn body_text(res: Response) -> String {
+        let body = axum::body::to_bytes(res.into_body(), 1 << 22).await.unwrap();
+        String::from_utf8_lossy(&body).into_owned()
+    }
+
+    pub(crate) fn header_of<'a>(res: &'a Response, name: &str) -> &'a str {
         res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 

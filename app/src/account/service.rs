@@ -23,7 +23,7 @@ pub async fn hash_password(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await.map_err(AppError::internal)
 }
 
-async fn verify_password(password: String, hash: Option<String>) -> bool {
+pub(crate) async fn verify_password(password: String, hash: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => password_auth::verify_password(password, &h).is_ok(),
         None => {
@@ -38,7 +38,7 @@ async fn verify_password(password: String, hash: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-fn token_id(token: &str) -> String {
+pub(crate) fn token_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -7,14 +7,40 @@ use crate::platform::db::{like_escape, sql, Backend, SqlBuilder, Tx};
 const ROW: &str = "SELECT a.id, a.title, SUBSTR(a.body, 1, 160) AS excerpt, a.category, a.tags, a.audience, a.published, a.updated_at \
                    FROM kb_articles a WHERE a.deleted_at IS NULL";
 
-pub async fn get(tx: &mut Tx, id: i64, drafts: bool) -> Result<Option<Article>, sqlx::Error> {
+/// Which articles a reader sees: editors drafts too, staff every published article,
+/// customers on the portal only published public ones (the FAQ).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Readers {
+    Editors,
+    Staff,
+    Customers,
+}
+
+fn push_visibility(b: &mut SqlBuilder, readers: Readers) {
+    if readers != Readers::Editors {
+        b.push(" AND a.published = ").bind_bool(true);
+    }
+    if readers == Readers::Customers {
+        b.push(" AND a.audience = 'public'");
+    }
+}
+
+impl Readers {
+    pub fn staff(drafts: bool) -> Self {
+        if drafts {
+            Readers::Editors
+        } else {
+            Readers::Staff
+        }
+    }
+}
+
+pub async fn get(tx: &mut Tx, id: i64, readers: Readers) -> Result<Option<Article>, sqlx::Error> {
     let mut b = sql("SELECT a.id, a.title, a.body, a.category, a.tags, a.audience, a.published, a.version, a.updated_at, \
                      u.display_name AS updated_by_name FROM kb_articles a LEFT JOIN users u ON u.id = a.updated_by \
                      WHERE a.deleted_at IS NULL AND a.id = ");
     b.bind_i64(id);
-    if !drafts {
-        b.push(" AND a.published = ").bind_bool(true);
-    }
+    push_visibility(&mut b, readers);
     b.fetch_optional(tx).await
 }
 
@@ -40,12 +66,10 @@ fn push_term(b: &mut SqlBuilder, backend: Backend, term: &str) {
 
 /// Articles matching every word of `q` (all of them when empty), in `category`, title
 /// hits first, then the most recently updated.
-pub async fn search(tx: &mut Tx, q: &str, category: &str, drafts: bool, limit: i64) -> Result<Vec<ArticleRow>, sqlx::Error> {
+pub async fn search(tx: &mut Tx, q: &str, category: &str, readers: Readers, limit: i64) -> Result<Vec<ArticleRow>, sqlx::Error> {
     let backend = tx.backend();
     let mut b = sql(ROW);
-    if !drafts {
-        b.push(" AND a.published = ").bind_bool(true);
-    }
+    push_visibility(&mut b, readers);
     if !category.is_empty() {
         b.push(" AND a.category = ").bind_text(category);
     }

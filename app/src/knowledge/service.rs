@@ -23,7 +23,7 @@ pub async fn search(db: &Db, user: &CurrentUser, q: &str, category: &str) -> App
     let drafts = editor(user);
     let mut tx = db.read().await?;
     let q: String = q.trim().chars().take(200).collect();
-    let rows = repo::search(&mut tx, &q, category.trim(), drafts, 100).await?;
+    let rows = repo::search(&mut tx, &q, category.trim(), repo::Readers::staff(drafts), 100).await?;
     let can_edit = authorize(user, Entity::KnowledgeArticle, Action::Create).is_ok();
     Ok(ArticlePage { rows: rows.into_iter().map(tidy).collect(), can_edit })
 }
@@ -44,7 +44,7 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<ArticleDetai
     authorize(user, Entity::KnowledgeArticle, Action::View)?;
     let can_edit = editor(user);
     let mut tx = db.read().await?;
-    let article = repo::get(&mut tx, id, can_edit).await?.ok_or(AppError::NotFound)?;
+    let article = repo::get(&mut tx, id, repo::Readers::staff(can_edit)).await?.ok_or(AppError::NotFound)?;
     let requests = match authorize(user, Entity::ServiceRequest, Action::View) {
         Ok(g) => repo::requests_of(&mut tx, &g, id).await?,
         Err(_) => Vec::new(),
@@ -70,7 +70,7 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, version: i64, input: &
     authorize(user, Entity::KnowledgeArticle, Action::Edit)?;
     let v = input.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
-    let before = repo::get(&mut tx, id, true).await?.ok_or(AppError::NotFound)?;
+    let before = repo::get(&mut tx, id, repo::Readers::Editors).await?.ok_or(AppError::NotFound)?;
     if !repo::update(&mut tx, id, version, &v, user.id, now_ms()).await? {
         return Err(AppError::Conflict);
     }
@@ -132,8 +132,9 @@ pub async fn set_link(db: &Db, user: &CurrentUser, request_id: i64, article_id: 
     authorize(user, Entity::KnowledgeArticle, Action::View)?;
     let mut tx = db.write().await?;
     let r = request(&mut tx, user, request_id, Action::Edit).await?;
-    let article =
-        repo::get(&mut tx, article_id, false).await?.ok_or_else(|| AppError::validation("article_id", "validation.invalid_choice"))?;
+    let article = repo::get(&mut tx, article_id, repo::Readers::Staff)
+        .await?
+        .ok_or_else(|| AppError::validation("article_id", "validation.invalid_choice"))?;
     let changed = if linked {
         repo::link(&mut tx, request_id, article_id, user.id, now_ms()).await?
     } else {

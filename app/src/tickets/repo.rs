@@ -90,7 +90,7 @@ pub struct Deadlines {
     pub resolution_due_at: i64,
 }
 
-pub async fn insert(tx: &mut Tx, v: &ValidService, n: &NewRequest<'_>, actor: i64, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn insert(tx: &mut Tx, v: &ValidService, n: &NewRequest<'_>, actor: Option<i64>, now: i64) -> Result<i64, sqlx::Error> {
     sql("INSERT INTO service_requests (number, customer_id, contact_id, kind, channel, priority, subject, description, product_id, asset_id, \
          owner_id, department_id, response_warn_at, response_due_at, resolution_warn_at, resolution_due_at, around_the_clock, \
          created_at, created_by, updated_at, updated_by) \
@@ -113,7 +113,7 @@ pub async fn insert(tx: &mut Tx, v: &ValidService, n: &NewRequest<'_>, actor: i6
     .arg_i64(n.deadlines.resolution_due_at)
     .arg_bool(n.around_the_clock)
     .arg_i64(now)
-    .arg_i64(actor)
+    .arg_opt_i64(actor)
     .fetch_i64(tx)
     .await
 }
@@ -337,4 +337,34 @@ pub async fn insert_visit(tx: &mut Tx, request_id: i64, v: &VisitInput, actor: i
     .arg_i64(actor)
     .fetch_i64(tx)
     .await
+}
+
+/// The conversation on a request, oldest first.
+pub async fn messages(tx: &mut Tx, request_id: i64) -> Result<Vec<ServiceMessage>, sqlx::Error> {
+    sql("SELECT m.id, m.body, m.created_at, m.portal_user_id IS NOT NULL AS from_customer, \
+         COALESCE(u.display_name, p.display_name, '') AS author FROM service_messages m \
+         LEFT JOIN users u ON u.id = m.user_id LEFT JOIN portal_users p ON p.id = m.portal_user_id \
+         WHERE m.request_id = $1 ORDER BY m.id")
+    .arg_i64(request_id)
+    .fetch_all(tx)
+    .await
+}
+
+/// Adds a message from a staff user (`user_id`) or a portal login (`portal_user_id`).
+pub async fn add_message(
+    tx: &mut Tx,
+    request_id: i64,
+    user_id: Option<i64>,
+    portal_user_id: Option<i64>,
+    body: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sql("INSERT INTO service_messages (request_id, user_id, portal_user_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .arg_i64(request_id)
+        .arg_opt_i64(user_id)
+        .arg_opt_i64(portal_user_id)
+        .arg_text(body)
+        .arg_i64(now)
+        .fetch_i64(tx)
+        .await
 }

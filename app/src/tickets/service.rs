@@ -102,21 +102,53 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &ServiceInput) -> AppRes
     let mut tx = db.write().await?;
     check_links(&mut tx, user, &mut v).await?;
     let now = now_ms();
-    let policy = policy_for(&mut tx, &v.kind, &v.priority).await?;
-    let cal = calendar(&mut tx).await?;
-    // Routing: the route's person (in their department), else the route's department
-    // as a queue, else whoever logged it.
-    let route = repo::route(&mut tx, &v.kind).await?.unwrap_or_default();
+    let o = open_request(&mut tx, &v, Some(user.id), (Some(user.id), user.department_id), now).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry::by(Some(user.id), &user.display_name, "create")
+            .on("service_request", o.id)
+            .summary(format!("{} {}", o.number, v.subject))
+            .after(&v),
+    )
+    .await?;
+    if let Some(owner) = o.owner_id.filter(|o| *o != user.id) {
+        notify(&mut tx, owner, "service.notice_assigned", &o.number, &v.subject, v.customer_id, o.id, o.response_due_at, now).await?;
+    }
+    tx.commit().await?;
+    Ok(o.id)
+}
+
+/// A request just opened: where it went and when it must be answered.
+pub(crate) struct Opened {
+    pub id: i64,
+    pub number: String,
+    pub owner_id: Option<i64>,
+    pub response_due_at: i64,
+}
+
+/// Numbers, routes and inserts a checked request. Routing: the route's person (in their
+/// department), else the route's department as a queue, else `fallback` (whoever
+/// logged it, or for a portal request the customer's owner).
+pub(crate) async fn open_request(
+    tx: &mut Tx,
+    v: &ValidService,
+    actor: Option<i64>,
+    fallback: (Option<i64>, Option<i64>),
+    now: i64,
+) -> AppResult<Opened> {
+    let policy = policy_for(tx, &v.kind, &v.priority).await?;
+    let cal = calendar(tx).await?;
+    let route = repo::route(tx, &v.kind).await?.unwrap_or_default();
     let assignee = match route.assignee_id {
-        Some(a) => repo::active_user(&mut tx, a).await?,
+        Some(a) => repo::active_user(tx, a).await?,
         None => None,
     };
     let (owner_id, department_id) = match (assignee, route.department_id) {
         (Some((a, dept)), route_dept) => (Some(a), dept.or(route_dept)),
         (None, Some(d)) => (None, Some(d)),
-        (None, None) => (Some(user.id), user.department_id),
+        (None, None) => fallback,
     };
-    let number = crate::platform::numbering::next_number(&mut tx, "service_request", local_today()).await?;
+    let number = crate::platform::numbering::next_number(tx, "service_request", local_today()).await?;
     let n = NewRequest {
         number: &number,
         owner_id,
@@ -124,20 +156,8 @@ pub async fn create(db: &Db, user: &CurrentUser, input: &ServiceInput) -> AppRes
         deadlines: deadlines(&cal, &policy, now),
         around_the_clock: policy.around_the_clock,
     };
-    let id = repo::insert(&mut tx, &v, &n, user.id, now).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry::by(Some(user.id), &user.display_name, "create")
-            .on("service_request", id)
-            .summary(format!("{number} {}", v.subject))
-            .after(&v),
-    )
-    .await?;
-    if let Some(owner) = owner_id.filter(|o| *o != user.id) {
-        notify(&mut tx, owner, "service.notice_assigned", &number, &v.subject, v.customer_id, id, n.deadlines.response_due_at, now).await?;
-    }
-    tx.commit().await?;
-    Ok(id)
+    let id = repo::insert(tx, v, &n, actor, now).await?;
+    Ok(Opened { id, number: number.clone(), owner_id, response_due_at: n.deadlines.response_due_at })
 }
 
 pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<ServiceDetail> {
@@ -150,7 +170,8 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<ServiceDetai
     let moves = status_moves(&request.status).iter().map(|s| s.to_string()).collect();
     let visits = repo::visits(&mut tx, id).await?;
     let can_override = request.kind == "complaint" && authorize(user, Entity::ServiceRequest, Action::Approve).is_ok();
-    Ok(ServiceDetail { request, moves, can_edit, can_assign, assignees, can_convert, visits, can_override })
+    let messages = repo::messages(&mut tx, id).await?;
+    Ok(ServiceDetail { request, moves, can_edit, can_assign, assignees, can_convert, visits, can_override, messages })
 }
 
 pub async fn list(db: &Db, user: &CurrentUser, f: &ServiceFilter) -> AppResult<ServicePage> {
@@ -238,6 +259,8 @@ pub async fn respond(db: &Db, user: &CurrentUser, id: i64, version: i64, note: &
     let locale = user.locale.unwrap_or_default();
     log_note(&mut tx, user, &r, tr_args(locale, "service.reply_subject", &[("number", r.number.clone())]), Some(note.to_string()), now)
         .await?;
+    // The customer reads the reply on the portal.
+    repo::add_message(&mut tx, r.id, Some(user.id), None, note, now).await?;
     audit_change(&mut tx, user, &r, "reply".into()).await?;
     tx.commit().await?;
     Ok(())
@@ -485,7 +508,7 @@ pub async fn convert_to_lead(db: &Db, user: &CurrentUser, id: i64, version: i64)
 
 /// A planned follow-up for `to`, in their language, linked to the customer and request.
 #[allow(clippy::too_many_arguments)]
-async fn notify(
+pub(crate) async fn notify(
     tx: &mut Tx,
     to: i64,
     key: &str,

@@ -250,6 +250,20 @@ pub struct ServiceDetail {
     pub visits: Vec<ReturnVisit>,
     /// May close a complaint the customer is not satisfied with, giving a reason.
     pub can_override: bool,
+    /// The conversation the customer sees on the portal, oldest first.
+    pub messages: Vec<ServiceMessage>,
+}
+
+/// One message between the customer and the service desk on a request: a staff reply,
+/// or what the customer wrote on the portal.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ServiceMessage {
+    pub id: i64,
+    pub body: String,
+    pub created_at: i64,
+    pub from_customer: bool,
+    pub author: String,
 }
 
 /// A return visit (回访) after the request was resolved.

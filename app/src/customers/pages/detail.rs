@@ -187,6 +187,7 @@ fn CustomerView(c: CustomerDetail, merged: RwSignal<Option<(i64, String)>>, on_c
                 <crate::orders::pages::CustomerOrders customer_id=id/>
                 <crate::contracts::pages::CustomerContracts customer_id=id/>
                 <crate::tickets::pages::CustomerService customer_id=id/>
+                <crate::portal::pages::PortalAccessSection customer_id=id can_edit=c.can_edit && !deleted/>
             </div>
             <div class="lg:col-span-2">
                 <TimelineSection customer_id=id/>

@@ -112,6 +112,7 @@ fn ServiceView(d: ServiceDetail, reload: Callback<()>) -> impl IntoView {
                 {r.product_issue.then(|| view! {
                     <p class="mt-4 rounded-md bg-orange-50 p-3 text-orange-900" data-testid="service-product-issue">{t.t("service.product_issue_flagged")}</p>
                 })}
+                <MessageThread messages=d.messages.clone()/>
                 <VisitList visits=d.visits.clone()/>
                 <crate::knowledge::pages::RequestArticlesSection request_id=r.id/>
                 <crate::fieldwork::pages::RequestWorkOrders request_id=r.id open/>
@@ -289,6 +290,35 @@ fn ConvertButton(ctx: Ctx) -> impl IntoView {
             </button>
         </section>
     }
+}
+
+/// What the customer and the service desk wrote to each other (the portal shows the
+/// same thread): the customer's messages on the left, the replies on the right.
+#[component]
+fn MessageThread(messages: Vec<ServiceMessage>) -> impl IntoView {
+    let t = use_i18n();
+    if messages.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <h2 class="mt-4 font-semibold">{t.t("service.conversation")}</h2>
+        <ol class="mt-2 flex flex-col gap-2" data-testid="service-messages">
+            {messages.into_iter().map(|m| {
+                let (class, who) = if m.from_customer {
+                    ("mr-8 rounded-lg bg-slate-100 p-3", t.t_args("service.from_customer", &[("name", m.author.clone())]))
+                } else {
+                    ("ml-8 rounded-lg bg-blue-50 p-3", m.author.clone())
+                };
+                view! {
+                    <li class=class data-testid="service-message" data-from-customer=m.from_customer.to_string()>
+                        <p class="text-sm text-slate-600">{format!("{who} · {}", fmt_time(m.created_at))}</p>
+                        <p class="whitespace-pre-wrap text-slate-900">{m.body.clone()}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
 }
 
 /// The return visits so far, newest first, with their scores.
