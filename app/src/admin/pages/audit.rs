@@ -81,7 +81,7 @@ pub fn AuditPage() -> impl IntoView {
             <label class="flex flex-col text-sm">{t.t("audit.entity")}
                 <select class=input_class on:change=move |ev| entity.set(event_target_value(&ev))>
                     <option value="">{t.t("audit.any")}</option>
-                    {["customer", "contact", "activity", "opportunity", "quote", "order", "product", "warehouse", "stock_movement", "stocktake", "price_policy", "exchange_rate", "user", "department", "setting"].iter().map(|e| view! { <option value=*e selected=move || entity.get() == *e>{t.t(&format!("entity.{e}"))}</option> }).collect_view()}
+                    {["customer", "contact", "activity", "opportunity", "quote", "order", "product", "warehouse", "stock_movement", "stocktake", "price_policy", "exchange_rate", "user", "department", "setting", "portal_user"].iter().map(|e| view! { <option value=*e selected=move || entity.get() == *e>{t.t(&format!("entity.{e}"))}</option> }).collect_view()}
                 </select>
             </label>
             <label class="flex flex-col text-sm">{t.t("audit.from")}
