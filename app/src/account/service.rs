@@ -315,6 +315,8 @@ pub async fn purge_expired(db: &Db) -> AppResult<u64> {
     let now = now_ms();
     let mut tx = db.write().await?;
     let n = sql("DELETE FROM sessions WHERE expires_at < $1").arg_i64(now).execute(&mut tx).await?;
+    // The customer portal's sessions expire the same way.
+    sql("DELETE FROM portal_sessions WHERE expires_at < $1").arg_i64(now).execute(&mut tx).await?;
     sql("DELETE FROM login_attempts WHERE at < $1").arg_i64(now - 24 * 3600 * 1000).execute(&mut tx).await?;
     tx.commit().await?;
     Ok(n)
