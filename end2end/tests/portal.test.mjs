@@ -119,7 +119,11 @@ test('a customer asks for help on a phone and talks with the service desk', asyn
 
 test('the portal on a tablet in English switches to Traditional Chinese and signs out', async () => {
   const tablet = await newPage(env, TABLET, 'en');
-  await tablet.goto('/portal/login');
+  // The FAQ is open without a login, with the way in on the page.
+  await tablet.goto('/portal/faq');
+  await tablet.getByRole('heading', { name: 'Frequently asked questions' }).waitFor();
+  await tablet.getByTestId('portal-sign-in-link').tap();
+  await tablet.waitForURL(/\/portal\/login$/);
   await tablet.getByRole('heading', { name: 'Sign in to customer service' }).waitFor();
   await tablet.getByLabel('E-mail or mobile number').fill('zhoumin@xixi.example.cn');
   await tablet.getByLabel('Password').fill(DEMO_PASSWORD);

@@ -23,9 +23,14 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/logout", post(logout))
         .route("/portal/lang", post(language))
         .route("/portal/requests/new", get(new_request))
-        .route("/portal/requests", post(submit_request))
+        // A form that came back with errors sits at its POST address; a language switch or a
+        // reload there asks for it with GET, which leads back to the page it belongs to.
+        .route("/portal/requests", get(|| async { Redirect::to("/portal/requests/new") }).post(submit_request))
         .route("/portal/requests/{id}", get(request_page))
-        .route("/portal/requests/{id}/messages", post(post_message))
+        .route(
+            "/portal/requests/{id}/messages",
+            get(|Path(id): Path<i64>| async move { Redirect::to(&format!("/portal/requests/{id}")) }).post(post_message),
+        )
         .route("/portal/orders", get(orders))
         .route("/portal/faq", get(faq))
         .route("/portal/faq/{id}", get(article))
@@ -434,6 +439,12 @@ mod tests {
         let res = send(&app, get(&page, &token)).await;
         assert_eq!(res.status(), StatusCode::OK);
         assert!(body_text(res).await.contains("主轴报警"));
+
+        // A reload or language switch on a form's POST address leads back to its page.
+        let res = send(&app, get("/portal/requests", &token)).await;
+        assert_eq!(header_of(&res, "location"), "/portal/requests/new");
+        let res = send(&app, get(&format!("{}/messages", page.split('?').next().unwrap()), &token)).await;
+        assert_eq!(header_of(&res, "location"), page.split('?').next().unwrap());
 
         // Another customer's request is not there; the staff app does not know this cookie.
         let res = send(&app, get(&format!("/portal/requests/{theirs}"), &token)).await;

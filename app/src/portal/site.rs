@@ -67,6 +67,12 @@ fn document(c: &Ctx, title: &str, body: AnyView) -> String {
     let who = c.who.map(
         |p| view! { <p class="text-sm text-slate-600" data-testid="portal-who">{format!("{} · {}", p.customer_name, p.display_name)}</p> },
     );
+    // Signed-out visitors (the FAQ is open to them) find the way in from every page.
+    let sign_in = (c.who.is_none() && current != "/portal/login").then(|| {
+        view! {
+            <a href="/portal/login" class="inline-flex min-h-11 items-center text-blue-800 underline" data-testid="portal-sign-in-link">{c.t("portal.sign_in")}</a>
+        }
+    });
     let nav = c.who.map(|_| {
         let items = [
             ("/portal", "portal.nav.requests"),
@@ -124,6 +130,7 @@ fn document(c: &Ctx, title: &str, body: AnyView) -> String {
                     <div class="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3">
                         <a href="/portal" class="text-lg font-bold text-blue-900">{brand.clone()}</a>
                         {who}
+                        {sign_in}
                     </div>
                     {nav}
                 </header>
@@ -511,6 +518,9 @@ mod tests {
         let zh = login_page(&ctx(Locale::ZhTw), "", None);
         assert!(zh.contains("lang=\"zh-TW\""));
         assert!(!zh.contains("role=\"alert\""));
+        assert!(!zh.contains("portal-sign-in-link"), "no link to the page itself");
+        let faq = faq_page(&Ctx { path: "/portal/faq".into(), ..ctx(Locale::En) }, "", &[]);
+        assert!(faq.contains("portal-sign-in-link") && faq.contains(">Sign in</a>"), "signed-out visitors find the way in");
     }
 
     #[test]
