@@ -223,6 +223,15 @@ async fn a_portal_login_reaches_its_own_customer_and_nothing_else() {
         let login = portal::logins(&db, &o.alice, mine).await.unwrap().remove(0);
         portal::set_active(&db, &o.alice, login.id, login.version, true).await.unwrap();
         let token = portal::login(&db, "wang.fang@huaguang.cn", "a-new-password-2", &meta()).await.unwrap();
+        // A forgotten password is set anew by the staff: the old sessions end.
+        let login = portal::logins(&db, &o.alice, mine).await.unwrap().remove(0);
+        let short = portal::reset_password(&db, &o.alice, login.id, login.version, "short").await.unwrap_err();
+        assert_eq!(short.field("password").as_deref(), Some("validation.password_too_short"));
+        assert!(portal::reset_password(&db, &o.carol, login.id, login.version, "set-by-staff-3").await.is_err());
+        portal::reset_password(&db, &o.alice, login.id, login.version, "set-by-staff-3").await.unwrap();
+        assert!(portal::resolve(&db, &token).await.unwrap().is_none());
+        assert!(portal::login(&db, "wang.fang@huaguang.cn", "a-new-password-2", &meta()).await.is_err());
+        let token = portal::login(&db, "wang.fang@huaguang.cn", "set-by-staff-3", &meta()).await.unwrap();
 
         // A deleted customer's logins reach nothing.
         let version = count(&db, "SELECT version FROM customers WHERE id = $1", mine).await;

@@ -13,7 +13,7 @@ use crate::knowledge::repo::Readers;
 use crate::knowledge::types::{Article, ArticleRow};
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::authz::{Action, CurrentUser};
-use crate::platform::db::{sql, Db, Tx};
+use crate::platform::db::{sql, Bind, Db, Tx};
 use crate::platform::error::{AppError, AppResult, FieldError};
 use crate::platform::i18n::Locale;
 use crate::platform::request::RequestMeta;
@@ -119,25 +119,41 @@ async fn login_for_change(tx: &mut Tx, user: &CurrentUser, id: i64, version: i64
     Ok((customer_id, login))
 }
 
-/// Turns a login off (its sessions end at once) or back on.
-pub async fn set_active(db: &Db, user: &CurrentUser, id: i64, version: i64, active: bool) -> AppResult<()> {
-    let mut tx = db.write().await?;
-    let (_, login) = login_for_change(&mut tx, user, id, version).await?;
-    let n =
-        sql("UPDATE portal_users SET active = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
-            .arg_bool(active)
-            .arg_i64(now_ms())
-            .arg_i64(user.id)
-            .arg_i64(id)
-            .arg_i64(version)
-            .execute(&mut tx)
-            .await?;
+/// Sets one column of a login the staff change, at the version they saw; `end_sessions`
+/// signs the customer out everywhere. Returns the login, for the audit line.
+async fn change_login(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    id: i64,
+    version: i64,
+    column: &str,
+    value: Bind,
+    end_sessions: bool,
+) -> AppResult<String> {
+    let (_, login) = login_for_change(tx, user, id, version).await?;
+    let n = sql(&format!(
+        "UPDATE portal_users SET {column} = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5"
+    ))
+    .arg(value)
+    .arg_i64(now_ms())
+    .arg_i64(user.id)
+    .arg_i64(id)
+    .arg_i64(version)
+    .execute(tx)
+    .await?;
     if n != 1 {
         return Err(AppError::Conflict);
     }
-    if !active {
-        sql("DELETE FROM portal_sessions WHERE portal_user_id = $1").arg_i64(id).execute(&mut tx).await?;
+    if end_sessions {
+        sql("DELETE FROM portal_sessions WHERE portal_user_id = $1").arg_i64(id).execute(tx).await?;
     }
+    Ok(login)
+}
+
+/// Turns a login off (its sessions end at once) or back on.
+pub async fn set_active(db: &Db, user: &CurrentUser, id: i64, version: i64, active: bool) -> AppResult<()> {
+    let mut tx = db.write().await?;
+    let login = change_login(&mut tx, user, id, version, "active", Bind::Bool(active), !active).await?;
     let what = if active { "portal access on" } else { "portal access off" };
     audit::record(
         &mut tx,
@@ -153,19 +169,7 @@ pub async fn reset_password(db: &Db, user: &CurrentUser, id: i64, version: i64, 
     let p = crate::account::types::NewPassword::parse("password", password).map_err(|e| AppError::Validation(vec![e]))?;
     let hash = hash_password(p.as_str().to_string()).await?;
     let mut tx = db.write().await?;
-    let (_, login) = login_for_change(&mut tx, user, id, version).await?;
-    let n = sql("UPDATE portal_users SET password_hash = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
-        .arg_text(hash)
-        .arg_i64(now_ms())
-        .arg_i64(user.id)
-        .arg_i64(id)
-        .arg_i64(version)
-        .execute(&mut tx)
-        .await?;
-    if n != 1 {
-        return Err(AppError::Conflict);
-    }
-    sql("DELETE FROM portal_sessions WHERE portal_user_id = $1").arg_i64(id).execute(&mut tx).await?;
+    let login = change_login(&mut tx, user, id, version, "password_hash", Bind::Text(hash), true).await?;
     audit::record(&mut tx, AuditEntry::by(Some(user.id), &user.display_name, "password_change").on("portal_user", id).summary(login))
         .await?;
     tx.commit().await?;
