@@ -38,6 +38,30 @@ pub(crate) async fn verify_password(password: String, hash: Option<String>) -> b
     .unwrap_or(false)
 }
 
+/// A fresh session token for a cookie: 32 random bytes as hex.
+pub(crate) fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Whether sign-in under `username` or from `ip` failed too often since `since`.
+pub(crate) async fn too_many_failures(tx: &mut Tx, username: &str, ip: &str, since: i64) -> Result<bool, sqlx::Error> {
+    let user_failures = sql("SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND at > $2 AND succeeded = $3")
+        .arg_text(username)
+        .arg_i64(since)
+        .arg_bool(false)
+        .fetch_i64(tx)
+        .await?;
+    let ip_failures = sql("SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2 AND succeeded = $3")
+        .arg_text(ip)
+        .arg_i64(since)
+        .arg_bool(false)
+        .fetch_i64(tx)
+        .await?;
+    Ok(user_failures >= MAX_FAILURES_PER_USER || ip_failures >= MAX_FAILURES_PER_IP)
+}
+
 pub(crate) fn token_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -71,24 +95,13 @@ pub async fn login(db: &Db, username: &str, password: &str, meta: &RequestMeta, 
     let now = now_ms();
     let since = now - FAILURE_WINDOW_MS;
     let mut tx = db.read().await?;
-    let user_failures = sql("SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND at > $2 AND succeeded = $3")
-        .arg_text(username.clone())
-        .arg_i64(since)
-        .arg_bool(false)
-        .fetch_i64(&mut tx)
-        .await?;
-    let ip_failures = sql("SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2 AND succeeded = $3")
-        .arg_text(ip)
-        .arg_i64(since)
-        .arg_bool(false)
-        .fetch_i64(&mut tx)
-        .await?;
+    let locked = too_many_failures(&mut tx, &username, ip, since).await?;
     let user: Option<LoginUser> = sql("SELECT id, display_name, password_hash, active FROM users WHERE username = $1")
         .arg_text(username.clone())
         .fetch_optional(&mut tx)
         .await?;
     drop(tx);
-    if user_failures >= MAX_FAILURES_PER_USER || ip_failures >= MAX_FAILURES_PER_IP {
+    if locked {
         let mut tx = db.write().await?;
         let oldest: (i64,) =
             sql("SELECT COALESCE(MIN(at), $3) FROM login_attempts WHERE (username = $1 OR ip = $2) AND at > $3 AND succeeded = FALSE")
@@ -121,9 +134,7 @@ pub async fn login(db: &Db, username: &str, password: &str, meta: &RequestMeta, 
         tx.commit().await?;
         return Err(AppError::validation("password", "auth.invalid_credentials"));
     };
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = new_token();
     sql("INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5, $6)")
         .arg_text(token_id(&token))
         .arg_i64(user.id)

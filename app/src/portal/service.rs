@@ -7,7 +7,7 @@
 //! customer's requests, orders and assets, and only the FAQ articles published for
 //! customers. The staff manage logins from the customer's page with the customer's edit
 //! permission and data scope. Sign-ins, failures, changes and requests are audited.
-use crate::account::service::{hash_password, token_id, verify_password, FAILURE_WINDOW_MS, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USER};
+use crate::account::service::{hash_password, new_token, token_id, too_many_failures, verify_password, FAILURE_WINDOW_MS};
 use crate::customers::service::customer_in_scope;
 use crate::knowledge::repo::Readers;
 use crate::knowledge::types::{Article, ArticleRow};
@@ -20,7 +20,6 @@ use crate::platform::request::RequestMeta;
 use crate::platform::time::now_ms;
 use crate::portal::types::*;
 use crate::tickets::types::{ServiceInput, ServiceMessage};
-use rand::RngCore;
 
 pub const PORTAL_COOKIE: &str = "crm_portal";
 pub const PORTAL_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
@@ -66,6 +65,8 @@ pub async fn logins(db: &Db, user: &CurrentUser, customer_id: i64) -> AppResult<
 /// Opens the portal to someone at the customer. Needs edit rights on the customer.
 pub async fn create_login(db: &Db, user: &CurrentUser, customer_id: i64, input: &PortalLoginInput) -> AppResult<i64> {
     let v = input.validate().map_err(AppError::Validation)?;
+    // Checked before hashing, so a refused caller costs no argon2 work, and again in
+    // the write transaction that saves the login.
     let mut tx = db.read().await?;
     customer_in_scope(&mut tx, user, customer_id, Action::Edit).await?;
     drop(tx);
@@ -201,25 +202,14 @@ pub async fn login(db: &Db, login: &str, password: &str, meta: &RequestMeta) -> 
     let now = now_ms();
     let since = now - FAILURE_WINDOW_MS;
     let mut tx = db.read().await?;
-    let user_failures = sql("SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND at > $2 AND succeeded = $3")
-        .arg_text(key.clone())
-        .arg_i64(since)
-        .arg_bool(false)
-        .fetch_i64(&mut tx)
-        .await?;
-    let ip_failures = sql("SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2 AND succeeded = $3")
-        .arg_text(meta.ip.clone())
-        .arg_i64(since)
-        .arg_bool(false)
-        .fetch_i64(&mut tx)
-        .await?;
+    let locked = too_many_failures(&mut tx, &key, &meta.ip, since).await?;
     let row: Option<LoginRow> = sql("SELECT p.id, p.password_hash, p.active, c.deleted_at IS NULL AS customer_live \
                                      FROM portal_users p JOIN customers c ON c.id = p.customer_id WHERE p.login = $1")
     .arg_text(login.clone())
     .fetch_optional(&mut tx)
     .await?;
     drop(tx);
-    if user_failures >= MAX_FAILURES_PER_USER || ip_failures >= MAX_FAILURES_PER_IP {
+    if locked {
         let mut tx = db.write().await?;
         audit::record(&mut tx, AuditEntry::with_meta(meta, None, &key, "login_locked").summary("too many failed attempts")).await?;
         tx.commit().await?;
@@ -240,9 +230,7 @@ pub async fn login(db: &Db, login: &str, password: &str, meta: &RequestMeta) -> 
         tx.commit().await?;
         return Err(AppError::validation("password", "auth.invalid_credentials"));
     };
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = new_token();
     sql("INSERT INTO portal_sessions (id, portal_user_id, created_at, last_seen_at, expires_at, ip) VALUES ($1, $2, $3, $3, $4, $5)")
         .arg_text(token_id(&token))
         .arg_i64(row.id)
