@@ -110,7 +110,7 @@ export async function signIn(page, username, password = DEMO_PASSWORD) {
 /// The service agent (signed in on `agent`) raises a free work order on the demo repair
 /// and dispatches the demo engineer 陈杰 today (in the company's zone, UTC+8) at `hm`
 /// for 90 minutes. Returns its number and path.
-export async function dispatchToday(agent, hm, instructions) {
+export async function dispatchToday(agent, hm, instructions, { chargeable = false } = {}) {
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   await open(agent, '/service');
   await agent.getByTestId('service-row').filter({ hasText: '主轴高速运转时异响' }).getByRole('link').click();
@@ -121,10 +121,22 @@ export async function dispatchToday(agent, hm, instructions) {
   await hydrated(agent);
   await agent.getByTestId('work-address').fill('北京市海淀区中关村大街 27 号');
   await agent.getByTestId('work-instructions').fill(instructions);
+  if (chargeable) {
+    // A charged visit, agreed by the customer on the phone before dispatch.
+    await agent.getByTestId('work-chargeable').check();
+    await agent.getByTestId('work-add-line').click();
+    await agent.getByTestId('work-line-product').first().selectOption({ label: '服务 · 上门安装调试' });
+    await agent.getByTestId('work-line-qty').first().fill('1');
+  }
   await agent.getByTestId('work-save').click();
   await agent.waitForURL(/\/work-orders\/\d+$/);
   await hydrated(agent);
   const number = (await agent.locator('h1').innerText()).split(' · ')[0].trim();
+  if (chargeable) {
+    await agent.getByTestId('work-confirm-by').fill('王主任');
+    await agent.getByTestId('work-confirm-save').click();
+    await agent.getByText('王主任（电话）').waitFor();
+  }
   await agent.getByTestId('work-dispatch-engineer').selectOption({ label: '陈杰 · 北京 · 数控机床, 电气' });
   await agent.getByTestId('work-dispatch-start').fill(`${today}T${hm}`);
   await agent.getByTestId('work-dispatch-minutes').fill('90');

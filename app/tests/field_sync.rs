@@ -245,11 +245,3 @@ async fn office_changes_made_while_offline_are_conflicts_not_losses() {
     })
     .await;
 }
-
-fn tempdir() -> std::path::PathBuf {
-    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("crm-field-{}-{}-{n}", std::process::id(), app::platform::time::now_ms()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}

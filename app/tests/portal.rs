@@ -183,7 +183,15 @@ async fn a_portal_login_reaches_its_own_customer_and_nothing_else() {
         // One conversation: the reply is the customer's to read, their answer the desk's.
         let v = desk::get(&db, &o.admin, sr).await.unwrap().request.version;
         desk::respond(&db, &o.admin, sr, v, "请先清理主轴冷却风扇滤网。").await.unwrap();
+        // The desk waits for the customer; their answer puts the request back to work.
+        let v = desk::get(&db, &o.admin, sr).await.unwrap().request.version;
+        desk::set_status(&db, &o.admin, sr, v, "waiting", "").await.unwrap();
+        let waiting = desk::get(&db, &o.admin, sr).await.unwrap().request;
+        assert_eq!((waiting.status.as_str(), waiting.resolution_state.as_str()), ("waiting", "paused"));
         portal::add_message(&db, &p, sr, "清理后仍然报警。", &meta()).await.unwrap();
+        let back = desk::get(&db, &o.admin, sr).await.unwrap().request;
+        assert_eq!((back.status.as_str(), back.waiting_since), ("in_progress", None));
+        assert!(back.resolution_due_at >= waiting.resolution_due_at);
         assert!(matches!(portal::add_message(&db, &p, sr, "  ", &meta()).await, Err(AppError::Validation(_))));
         let seen = portal::request(&db, &p, sr).await.unwrap();
         assert_eq!(
@@ -200,6 +208,31 @@ async fn a_portal_login_reaches_its_own_customer_and_nothing_else() {
         let closed = portal::add_message(&db, &p, sr, "谢谢", &meta()).await.unwrap_err();
         assert_eq!(closed.field("body").as_deref(), Some("portal.request_closed"));
         assert_eq!(portal::request(&db, &p, sr).await.unwrap().resolution, "更换主轴温控传感器。");
+
+        // The customer rates the resolution: unhappy, with words, it reopens the request
+        // and the owner is asked to follow up; once resolved again, a happy rating.
+        let rate = |score: &str, comment: &str| RatingForm { score: score.into(), comment: comment.into() };
+        assert!(portal::request(&db, &p, sr).await.unwrap().can_rate());
+        let e = portal::rate(&db, &p, sr, &rate("2", ""), &meta()).await.unwrap_err();
+        assert_eq!(e.field("comment").as_deref(), Some("portal.rate_why"));
+        assert_eq!(portal::rate(&db, &p, theirs, &rate("5", ""), &meta()).await.unwrap_err(), AppError::NotFound);
+        assert!(portal::rate(&db, &p, sr, &rate("2", "第二天又报警了"), &meta()).await.unwrap());
+        let again = desk::get(&db, &o.admin, sr).await.unwrap();
+        assert_eq!((again.request.status.as_str(), again.request.satisfaction), ("in_progress", Some(2)));
+        assert_eq!(again.visits.iter().map(|v| (v.channel.as_str(), v.satisfaction)).collect::<Vec<_>>(), [("portal", 2)]);
+        assert_eq!(again.visits[0].created_by_name.as_deref(), Some("王芳"));
+        let open_again = portal::request(&db, &p, sr).await.unwrap();
+        assert!(!open_again.can_rate() && open_again.open());
+        let e = portal::rate(&db, &p, sr, &rate("5", ""), &meta()).await.unwrap_err();
+        assert_eq!(e.field("score").as_deref(), Some("portal.rate_after_resolution"));
+        desk::set_status(&db, &o.admin, sr, again.request.version, "resolved", "更换温控传感器和线束。").await.unwrap();
+        assert!(!portal::rate(&db, &p, sr, &rate("5", "这次彻底好了"), &meta()).await.unwrap());
+        let e = portal::rate(&db, &p, sr, &rate("4", ""), &meta()).await.unwrap_err();
+        assert_eq!(e.field("score").as_deref(), Some("portal.already_rated"));
+        let rated = portal::request(&db, &p, sr).await.unwrap();
+        assert_eq!(rated.rating, Some((5, "这次彻底好了".to_string())));
+        let done = desk::get(&db, &o.admin, sr).await.unwrap().request;
+        assert_eq!((done.status.as_str(), done.satisfaction), ("resolved", Some(5)));
 
         // The FAQ: published articles written for customers, nothing internal, no drafts.
         let public = kb::create(&db, &o.agent, &article("数控机床急停后如何复位", "public", true)).await.unwrap();

@@ -143,6 +143,55 @@ async fn requests_are_routed_get_deadlines_and_escalate_once() {
 }
 
 #[tokio::test]
+async fn waiting_for_the_customer_stops_the_resolution_clock() {
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let c = customer(&db, &o.admin, "无锡华晟机械有限公司", Some(o.alice.id)).await;
+        // Urgent runs around the clock: every minute waited is a minute given back.
+        let id = desk::create(&db, &o.agent, &request(c, "repair", "urgent", "空压机停机")).await.unwrap();
+        let r = desk::get(&db, &o.agent, id).await.unwrap().request;
+        desk::respond(&db, &o.agent, id, r.version, "请提供设备铭牌照片").await.unwrap();
+        let r = desk::get(&db, &o.agent, id).await.unwrap().request;
+        desk::set_status(&db, &o.agent, id, r.version, "waiting", "").await.unwrap();
+        let w = desk::get(&db, &o.agent, id).await.unwrap().request;
+        assert_eq!((w.status.as_str(), w.resolution_state.as_str()), ("waiting", "paused"));
+        assert!(w.waiting_since.is_some());
+        assert_eq!(w.resolution_due_at, r.resolution_due_at, "the deadline moves when the waiting ends");
+        // Past the resolution deadline, the job neither warns nor escalates while it waits.
+        assert_eq!(desk::sla_sweep(&db, w.resolution_due_at + 60_000).await.unwrap(), 0);
+        let at_risk = desk::list(&db, &o.agent, &ServiceFilter { at_risk: true, ..Default::default() }).await.unwrap();
+        assert!(at_risk.rows.iter().all(|x| x.id != id));
+
+        // It waited an hour and a half; back to work, the deadline is that much later.
+        {
+            let mut tx = db.write().await.unwrap();
+            sql("UPDATE service_requests SET waiting_since = waiting_since - 5400000 WHERE id = $1")
+                .arg_i64(id)
+                .execute(&mut tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        desk::set_status(&db, &o.agent, id, w.version, "in_progress", "").await.unwrap();
+        let b = desk::get(&db, &o.agent, id).await.unwrap().request;
+        assert_eq!((b.status.as_str(), b.waiting_since), ("in_progress", None));
+        assert!((90..=91).contains(&b.paused_minutes), "{}", b.paused_minutes);
+        assert_eq!(b.resolution_due_at - w.resolution_due_at, b.paused_minutes * 60_000);
+        assert_eq!(b.resolution_warn_at - w.resolution_warn_at, b.paused_minutes * 60_000);
+        assert_eq!(b.response_due_at, w.response_due_at, "only the resolution clock stops");
+        // The job runs on the new deadline.
+        assert_eq!(desk::sla_sweep(&db, w.resolution_due_at + 60_000).await.unwrap(), 0, "the old deadline is gone");
+        assert_eq!(desk::sla_sweep(&db, b.resolution_warn_at + 60_000).await.unwrap(), 1, "the warning");
+        assert_eq!(desk::sla_sweep(&db, b.resolution_due_at + 60_000).await.unwrap(), 1, "the escalation");
+        // A new priority keeps the time waited off the clock.
+        desk::set_priority(&db, &o.agent, id, b.version, "urgent").await.unwrap();
+        let p = desk::get(&db, &o.agent, id).await.unwrap().request;
+        assert_eq!((p.resolution_due_at, p.paused_minutes), (b.resolution_due_at, b.paused_minutes));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn scope_links_assets_and_leads() {
     on_both_databases(|db| async move {
         let o = org(&db).await;

@@ -21,7 +21,7 @@ async function pending(page) {
 test('a job is completed offline on a tablet and reaches the office exactly once', async () => {
   const agent = await newPage(env, DESKTOP);
   await signIn(agent, 'liuyang');
-  const job = await dispatchToday(agent, '00:30', '带上扫码枪备件');
+  const job = await dispatchToday(agent, '00:30', '带上扫码枪备件', { chargeable: true });
   const moot = await dispatchToday(agent, '03:00', '复查');
 
   const tablet = await newPage(env, TABLET);
@@ -121,6 +121,12 @@ test('a job is completed offline on a tablet and reaches the office exactly once
   await tablet.getByTestId('field-refusal').filter({ hasText: '已出发' }).getByTestId('field-refusal-reason').filter({ hasText: '办公室已取消此工单' }).waitFor();
   assert.ok(await noSideScroll(tablet));
   assert.deepEqual(tablet.errors, []);
+  // Signing out takes the day's jobs (customers' addresses and phones) off the device;
+  // nothing is waiting to be sent, so nothing stays.
+  assert.ok(await tablet.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('crm.field.'))));
+  await tablet.getByRole('button', { name: '退出登录' }).tap();
+  await tablet.waitForURL(/\/login/);
+  assert.deepEqual(await tablet.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('crm.field.'))), []);
 
   // The office sees each change once.
   await open(agent, job.url);
@@ -140,7 +146,47 @@ test('a job is completed offline on a tablet and reaches the office exactly once
   // The office sees the refused note on the cancelled job.
   await open(agent, moot.url);
   await agent.getByTestId('work-site-refused').getByText('已出发').waitFor();
+
+  // The office bills the job (V6): the agreed visit, the part used and 45 minutes of
+  // labour at the customer's prices, posted to receivables once.
+  await open(agent, job.url);
+  const form = agent.getByTestId('bill-form');
+  await form.waitFor();
+  const kinds = await form.getByTestId('bill-line').evaluateAll((rows) => rows.map((r) => r.dataset.kind));
+  assert.deepEqual(kinds, ['item', 'part', 'labour']);
+  await form.getByTestId('bill-line').filter({ hasText: '现场维修工时' }).getByText('0.75 小时').waitFor();
+  // 800.00 + 268.00 + 0.75 h × 200.00
+  assert.match(await form.getByTestId('bill-total').innerText(), /1,218\.00/);
+  await form.getByTestId('bill-due-days').fill('400');
+  await form.getByTestId('bill-post').click();
+  await form.getByTestId('bill-error-due_days').getByText('请输入 0 到 365 天').waitFor();
+  await form.getByTestId('bill-due-days').fill('15');
+  await form.getByTestId('bill-note').fill('现场维修，月结');
+  await form.getByTestId('bill-post').click();
+  const bill = agent.locator('[data-testid="work-bill"][data-state="open"]');
+  await bill.waitFor();
+  assert.match(await bill.innerText(), /1,218\.00/);
+  assert.equal(await agent.getByTestId('bill-form').count(), 0, 'billed once');
+  const billNumber = (await bill.locator('.font-mono').innerText()).trim();
+  assert.match(billNumber, /^SB\d{8}/);
   assert.deepEqual(agent.errors, []);
+
+  // The customer's account manager finds it in receivables and collects it.
+  const lina = await newPage(env, DESKTOP);
+  await signIn(lina, 'lina');
+  await open(lina, '/receivables');
+  await lina.getByText('杭州西溪数字营销策划有限公司').first().waitFor();
+  await open(lina, '/contracts');
+  await lina.getByTestId('contract-row').filter({ hasText: billNumber }).getByRole('link', { name: billNumber }).click();
+  await lina.waitForURL(/\/contracts\/\d+$/);
+  await hydrated(lina);
+  await lina.getByTestId('contract-kind-service').waitFor();
+  assert.equal(await lina.getByTestId('contract-bill').getByTestId('bill-line').count(), 3);
+  assert.equal(await lina.getByTestId('contract-edit').count(), 0, 'a bill is not edited by hand');
+  assert.equal(await lina.getByTestId('contract-work-order').innerText(), job.number);
+  await lina.getByText(`服务费 ${job.number}`).first().waitFor();
+  assert.match(await lina.getByTestId('figure-outstanding').innerText(), /1,218\.00/);
+  assert.deepEqual(lina.errors, []);
 });
 
 test('today\'s jobs fit a phone, in English', async () => {

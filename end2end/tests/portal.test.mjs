@@ -82,11 +82,14 @@ test('a customer asks for help on a phone and talks with the service desk', asyn
   await agent.getByTestId('service-reply-note').fill('请先断电重启，明天上午工程师上门检查刀库。');
   await agent.getByTestId('service-reply-save').click();
   await agent.locator('[data-testid="service-message"][data-from-customer="false"]').waitFor();
+  // The desk now waits for the customer: the resolution clock stops.
+  await agent.getByTestId('service-move-waiting').click();
+  await agent.locator('[data-testid="sla-resolution"][data-state="paused"]').waitFor();
 
   // The customer reads the reply and answers; the desk sees the answer.
   await phone.reload();
   await phone.locator('[data-testid="portal-message"][data-from-customer="false"]').filter({ hasText: '明天上午工程师上门' }).waitFor();
-  await phone.locator('[data-testid="portal-status"][data-status="in_progress"]').waitFor();
+  await phone.locator('[data-testid="portal-status"][data-status="waiting"]').waitFor();
   await phone.getByTestId('portal-send').tap();
   await phone.locator('#body-error').filter({ hasText: '必填' }).waitFor();
   await phone.locator('#body').fill('已重启，仍然报警。');
@@ -96,6 +99,33 @@ test('a customer asks for help on a phone and talks with the service desk', asyn
   await agent.reload();
   await hydrated(agent);
   await agent.locator('[data-testid="service-message"][data-from-customer="true"]').filter({ hasText: '仍然报警' }).waitFor();
+  // The answer put the request back to work and restarted the clock.
+  await agent.locator('[data-testid="sla-resolution"]:not([data-state="paused"])').first().waitFor();
+  await agent.getByTestId('service-move-waiting').waitFor();
+
+  // Resolved, the customer rates it: unhappy, with a reason, which reopens it.
+  await agent.getByTestId('service-resolution-input').fill('更换刀库定位传感器，试机正常。');
+  await agent.getByTestId('service-move-resolved').click();
+  await agent.locator('[data-testid="sla-resolution"][data-state="met"], [data-testid="sla-resolution"][data-state="met_late"]').first().waitFor();
+  await phone.reload();
+  const rateForm = phone.getByTestId('portal-rate-form');
+  await rateForm.waitFor();
+  await phone.getByTestId('portal-rate-send').tap();
+  await phone.locator('#score-error').filter({ hasText: '请选择满意程度' }).waitFor();
+  await rateForm.getByText('不满意', { exact: true }).tap();
+  await phone.getByTestId('portal-rate-send').tap();
+  await phone.locator('#comment-error').filter({ hasText: '请告诉我们哪里没有做好' }).waitFor();
+  assert.equal(await phone.getByTestId('portal-rate-2').isChecked(), true, 'the choice is kept');
+  await phone.locator('#comment').fill('第二天又报警了');
+  await phone.getByTestId('portal-rate-send').tap();
+  await phone.waitForURL(/done=reopened$/);
+  await phone.locator('[data-testid="portal-status"][data-status="in_progress"]').waitFor();
+  assert.ok(await noSideScroll(phone));
+  await agent.reload();
+  await hydrated(agent);
+  const visit = agent.locator('[data-testid="service-visit"][data-score="2"]');
+  await visit.getByText('客户门户').waitFor();
+  await visit.getByText('第二天又报警了').waitFor();
   assert.deepEqual(agent.errors, []);
 
   // The FAQ: public articles only, searchable in Chinese.

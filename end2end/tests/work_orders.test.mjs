@@ -121,6 +121,9 @@ test('a work order is priced, confirmed by the customer and dispatched without d
   // Service statistics: this month's figures, and another period in one tap.
   await open(agent, '/service/stats');
   assert.match(await agent.getByTestId('stats-total').innerText(), /^\d+$/);
+  // The menu marks this page only, not the service requests above it.
+  const marked = await agent.locator('nav[aria-label] a[aria-current="page"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(marked, ['/service/stats']);
   await agent.getByTestId('stats-sla').waitFor();
   await agent.getByTestId('stats-period-year').click();
   await agent.waitForURL(/period=year/);

@@ -8,7 +8,7 @@ use app::platform::numbering::next_number;
 use app::platform::time::local_today;
 
 /// (name, kind, category, unit, list price, cost, tax %)
-const PRODUCTS: [(&str, &str, &str, &str, &str, &str, &str); 8] = [
+const PRODUCTS: [(&str, &str, &str, &str, &str, &str, &str); 9] = [
     ("云客 CRM 标准版（年）", "product", "软件", "套", "12800", "3000", "6"),
     ("云客 CRM 专业版（年）", "product", "软件", "套", "25800", "6000", "6"),
     ("门店收银终端 T2", "product", "硬件", "台", "3680", "2450", "13"),
@@ -17,6 +17,7 @@ const PRODUCTS: [(&str, &str, &str, &str, &str, &str, &str); 8] = [
     ("上门安装调试", "service", "服务", "次", "800", "300", "6"),
     ("驻场实施（人天）", "service", "服务", "小时", "250", "120", "6"),
     ("年度维保服务", "service", "服务", "年", "3000", "900", "6"),
+    ("现场维修工时", "service", "服务", "小时", "200", "80", "6"),
 ];
 
 /// `by`: the user recorded as creating the demo catalog.
@@ -63,6 +64,8 @@ pub async fn seed(tx: &mut Tx, by: i64, now: i64) -> anyhow::Result<()> {
         .await?;
         ids.push(id);
     }
+    // Service bills charge the engineers' labour with the last product.
+    app::platform::settings::set(tx, app::fieldwork::billing::LABOUR_KEY, &ids[8].to_string(), Some(by), now).await?;
     // Level A customers get 10 % off the standard edition; 10 terminals or more cost 3 300.
     let policies = [
         (

@@ -8,7 +8,7 @@ use app::platform::i18n::Locale;
 use app::platform::request::RequestMeta;
 use app::portal::service::{self as portal, PortalUser, PORTAL_COOKIE, PORTAL_TTL_MS};
 use app::portal::site::{self, Ctx};
-use app::portal::types::PortalRequestForm;
+use app::portal::types::{PortalRequestForm, RatingForm};
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -30,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/portal/requests/{id}/messages",
             get(|Path(id): Path<i64>| async move { Redirect::to(&format!("/portal/requests/{id}")) }).post(post_message),
+        )
+        .route(
+            "/portal/requests/{id}/rating",
+            get(|Path(id): Path<i64>| async move { Redirect::to(&format!("/portal/requests/{id}")) }).post(post_rating),
         )
         .route("/portal/orders", get(orders))
         .route("/portal/faq", get(faq))
@@ -249,7 +253,7 @@ async fn request_page(State(state): State<AppState>, Path(id): Path<i64>, Query(
     let v = visit!(state, req);
     let p = signed_in!(v);
     match portal::request(&state.db, &p, id).await {
-        Ok(r) => v.page(StatusCode::OK, site::request_page(&v.ctx(), &r, "", &[], q.done.as_deref())),
+        Ok(r) => v.page(StatusCode::OK, site::request_page(&v.ctx(), &r, "", &RatingForm::default(), &[], q.done.as_deref())),
         Err(e) => v.failure(e),
     }
 }
@@ -269,7 +273,28 @@ async fn post_message(State(state): State<AppState>, Path(id): Path<i64>, req: R
     match portal::add_message(&state.db, &p, id, &form.body, &v.meta).await {
         Ok(()) => Redirect::to(&format!("/portal/requests/{id}?done=posted")).into_response(),
         Err(AppError::Validation(errors)) => match portal::request(&state.db, &p, id).await {
-            Ok(r) => v.page(StatusCode::UNPROCESSABLE_ENTITY, site::request_page(&v.ctx(), &r, &form.body, &errors, None)),
+            Ok(r) => v.page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                site::request_page(&v.ctx(), &r, &form.body, &RatingForm::default(), &errors, None),
+            ),
+            Err(e) => v.failure(e),
+        },
+        Err(e) => v.failure(e),
+    }
+}
+
+async fn post_rating(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let v = visit!(state, req);
+    let p = signed_in!(v);
+    let Ok(Form(form)) = Form::<RatingForm>::from_request(req, &state).await else {
+        return (StatusCode::BAD_REQUEST, "invalid form").into_response();
+    };
+    match portal::rate(&state.db, &p, id, &form, &v.meta).await {
+        Ok(reopened) => {
+            Redirect::to(&format!("/portal/requests/{id}?done={}", if reopened { "reopened" } else { "rated" })).into_response()
+        }
+        Err(AppError::Validation(errors)) => match portal::request(&state.db, &p, id).await {
+            Ok(r) => v.page(StatusCode::UNPROCESSABLE_ENTITY, site::request_page(&v.ctx(), &r, "", &form, &errors, None)),
             Err(e) => v.failure(e),
         },
         Err(e) => v.failure(e),

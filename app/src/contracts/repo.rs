@@ -14,9 +14,10 @@ fn select(today: &str) -> SqlBuilder {
         "SELECT k.id, k.number, k.customer_id, c.name AS customer_name, k.opportunity_id, op.name AS opportunity_name, k.quote_id, \
          q.number AS quote_number, k.title, k.currency, k.amount, k.signed_on, k.starts_on, k.ends_on, k.terms, k.status, \
          k.terminate_reason, k.paid, k.invoiced, CASE WHEN k.status = 'active' THEN {OVERDUE} ELSE 0 END AS overdue, k.owner_id, \
-         u.display_name AS owner_name, k.department_id, k.version, k.created_at, k.updated_at \
-         FROM contracts k JOIN customers c ON c.id = k.customer_id LEFT JOIN opportunities op ON op.id = k.opportunity_id \
-         LEFT JOIN quotes q ON q.id = k.quote_id LEFT JOIN users u ON u.id = k.owner_id WHERE k.deleted_at IS NULL"
+         u.display_name AS owner_name, k.department_id, k.kind, k.work_order_id, w.number AS work_order_number, k.version, k.created_at, \
+         k.updated_at FROM contracts k JOIN customers c ON c.id = k.customer_id LEFT JOIN opportunities op ON op.id = k.opportunity_id \
+         LEFT JOIN quotes q ON q.id = k.quote_id LEFT JOIN users u ON u.id = k.owner_id LEFT JOIN work_orders w ON w.id = k.work_order_id \
+         WHERE k.deleted_at IS NULL"
     ))
     .arg_text(today)
 }

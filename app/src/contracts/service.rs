@@ -183,6 +183,10 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, version: i64, input: &
     let v = input.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
     let before = load_active(&mut tx, user, id, version, Action::Edit).await?;
+    if before.is_service_bill() {
+        // Its amount is what the work order's bill lines add up to.
+        return Err(AppError::validation("amount", "contract.service_bill_fixed"));
+    }
     check_links(&mut tx, user, &v).await?;
     let moved = before.paid > 0 || before.invoiced > 0;
     if moved && v.customer_id != before.customer_id {
@@ -281,7 +285,8 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<ContractDeta
     let invoices = repo::invoices(&mut tx, id).await?;
     let can_edit = contract.active() && load(&mut tx, user, id, Action::Edit).await.is_ok();
     let can_approve = contract.active() && load(&mut tx, user, id, Action::Approve).await.is_ok();
-    Ok(ContractDetail { contract, plan, payments, invoices, today: today(), can_edit, can_approve })
+    let bill_lines = crate::fieldwork::billing::lines(&mut tx, id).await?;
+    Ok(ContractDetail { contract, plan, payments, invoices, today: today(), can_edit, can_approve, bill_lines })
 }
 
 pub async fn list(db: &Db, user: &CurrentUser, f: &ContractFilter) -> AppResult<ContractPage> {

@@ -47,12 +47,21 @@ pub struct Contract {
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub owner_name: Option<String>,
     pub department_id: Option<i64>,
+    /// `sales`, or `service`: a service bill posted from a work order (its lines are on
+    /// the work order's bill; the amount and plan are not edited by hand).
+    pub kind: String,
+    pub work_order_id: Option<i64>,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub work_order_number: Option<String>,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl Contract {
+    pub fn is_service_bill(&self) -> bool {
+        self.kind == "service"
+    }
     pub fn currency(&self) -> Currency {
         Currency::from_code(&self.currency).unwrap_or_default()
     }
@@ -136,6 +145,8 @@ pub struct ContractDetail {
     pub can_edit: bool,
     /// May void payments and invoices.
     pub can_approve: bool,
+    /// A service bill's lines (empty for sales contracts).
+    pub bill_lines: Vec<crate::fieldwork::types::BillLine>,
 }
 
 impl ContractDetail {

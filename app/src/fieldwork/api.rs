@@ -77,3 +77,18 @@ pub async fn sync_field_change(change: crate::fieldwork::field::FieldChange) -> 
     use crate::platform::request::{current_user, data_dir, db};
     crate::fieldwork::site::sync(&db()?, &current_user()?, &change, &data_dir()?).await
 }
+
+/// The bill a completed work order would be posted with now. `labour_product_id`:
+/// `None` for the last used labour product, `Some(0)` for no labour charge.
+#[server(input = GetUrl)]
+pub async fn service_bill_draft(id: i64, labour_product_id: Option<i64>) -> Result<BillDraft, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::billing::draft(&db()?, &current_user()?, id, labour_product_id).await
+}
+
+/// Posts the work order's bill to receivables; returns the receivable's id.
+#[server(input = Json)]
+pub async fn post_service_bill(id: i64, version: i64, input: BillInput) -> Result<i64, AppError> {
+    use crate::platform::request::{current_user, db};
+    crate::fieldwork::billing::post(&db()?, &current_user()?, id, version, &input).await
+}

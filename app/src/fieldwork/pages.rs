@@ -318,6 +318,7 @@ fn WorkOrderView(d: WorkOrderDetail, reload: Callback<()>) -> impl IntoView {
                     }
                 }
                 <SiteRecordSection site=d.site.clone()/>
+                {(w.status == "completed").then(|| view! { <BillSection d=d.clone() reload/> })}
             </section>
             <div class="flex flex-col gap-4">
                 {(can_change && needs_confirmation).then(|| view! { <ConfirmForm ctx/> })}
@@ -399,6 +400,193 @@ fn summary(t: I18n, w: WorkOrder, items: Vec<WorkItem>, can_change: bool, editin
                     {can_change.then(|| view! {
                         <button type="button" class=format!("{BTN_SECONDARY} mt-4") data-testid="work-edit" on:click=move |_| editing.set(true)>{t.t("work.edit")}</button>
                     })}
+    }
+}
+
+/// Service billing (V6) on a completed work order: the bill it was posted with, or the
+/// bill as it would be posted now (agreed items, parts used, labour, each priced for the
+/// customer, with the discount against list prices) and the form that posts it to
+/// receivables.
+#[component]
+fn BillSection(d: WorkOrderDetail, reload: Callback<()>) -> impl IntoView {
+    let t = use_i18n();
+    let w = d.order.clone();
+    let posted = d.bill.clone().map(|b| {
+        let state = if b.status != "active" {
+            "cancelled"
+        } else if b.paid >= b.amount {
+            "paid"
+        } else {
+            "open"
+        };
+        let number = if d.can_open_bill {
+            view! { <A href=format!("/contracts/{}", b.contract_id) attr:class="font-mono text-blue-800 underline" attr:data-testid="work-bill-link">{b.number.clone()}</A> }.into_any()
+        } else {
+            view! { <span class="font-mono">{b.number.clone()}</span> }.into_any()
+        };
+        view! {
+            <div class="mt-2 flex flex-col gap-1 rounded-md border border-slate-200 p-3" data-testid="work-bill" data-state=state>
+                <div class="flex flex-wrap items-center gap-2">
+                    {number}
+                    <span class="rounded bg-slate-100 px-2 py-0.5 text-sm">{t.t(&format!("work.bill_state.{state}"))}</span>
+                </div>
+                <p class="text-sm tabular-nums text-slate-700">
+                    {t.t_args("work.bill_posted_line", &[
+                        ("amount", money(b.amount, &b.currency)),
+                        ("paid", money(b.paid, &b.currency)),
+                        ("due", b.due_on.clone().unwrap_or_default()),
+                    ])}
+                </p>
+            </div>
+        }
+    });
+    let free = (!w.chargeable && d.can_edit)
+        .then(|| view! { <p class="mt-2 text-sm text-slate-600" data-testid="work-bill-free">{t.t("work.bill_free")}</p> });
+    view! {
+        <section class="mt-4 border-t border-slate-200 pt-4" data-testid="work-billing">
+            <h2 class="font-semibold">{t.t("work.billing")}</h2>
+            {posted}
+            {free}
+            {d.can_bill.then(|| view! { <BillForm id=w.id version=w.version reload/> })}
+        </section>
+    }
+}
+
+pub(crate) fn bill_lines_table(t: I18n, lines: Vec<BillLine>, currency: String, total: i64, discount: i64) -> impl IntoView {
+    let c2 = currency.clone();
+    view! {
+        <div class="overflow-x-auto">
+            <table class="w-full min-w-[32rem] text-sm" data-testid="bill-lines">
+                <thead class="text-left text-slate-500">
+                    <tr>
+                        <th class="py-1">{t.t("work.item")}</th>
+                        <th class="py-1 text-right">{t.t("work.qty")}</th>
+                        <th class="py-1 text-right">{t.t("work.list_price")}</th>
+                        <th class="py-1 text-right">{t.t("work.unit_price")}</th>
+                        <th class="py-1 text-right">{t.t("work.amount")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {lines.into_iter().map(|l| view! {
+                        <tr class="border-t border-slate-100" data-testid="bill-line" data-kind=l.kind.clone()>
+                            <td class="py-1">
+                                <span class="mr-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{t.t(&format!("work.bill_kind.{}", l.kind))}</span>
+                                {l.description.clone()}
+                            </td>
+                            <td class="py-1 text-right">{format!("{} {}", crate::catalog::types::format_qty(l.qty_milli), l.unit)}</td>
+                            <td class="py-1 text-right text-slate-500">{money(l.list_price, &currency)}</td>
+                            <td class="py-1 text-right">{money(l.unit_price, &currency)}</td>
+                            <td class="py-1 text-right">{money(l.amount, &currency)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    {(discount > 0).then(|| view! {
+                        <tr class="border-t border-slate-200 text-slate-600">
+                            <td class="py-1" colspan="4">{t.t("work.bill_discount")}</td>
+                            <td class="py-1 text-right" data-testid="bill-discount">{format!("− {}", money(discount, &c2))}</td>
+                        </tr>
+                    })}
+                    <tr class="border-t border-slate-300 font-semibold">
+                        <td class="py-1" colspan="4">{t.t("work.total")}</td>
+                        <td class="py-1 text-right" data-testid="bill-total">{money(total, &c2)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+/// The bill as it would be posted now, the labour product and payment terms, and the
+/// button that posts it. Amounts are worked out again on the server when posting.
+#[component]
+fn BillForm(id: i64, version: i64, reload: Callback<()>) -> impl IntoView {
+    let t = use_i18n();
+    // `None`: the last labour product used; `Some(0)`: no labour charge.
+    let labour = RwSignal::new(None::<i64>);
+    let due_days = RwSignal::new("30".to_string());
+    let note = RwSignal::new(String::new());
+    let local = RwSignal::new(Vec::<FieldError>::new());
+    let draft = Resource::new(move || labour.get(), move |l| async move { service_bill_draft(id, l).await });
+    let post = Action::new(move |input: &BillInput| {
+        let input = input.clone();
+        async move { post_service_bill(id, version, input).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = post.value().get() {
+            reload.run(());
+        }
+    });
+    let server_error = Signal::derive(move || post.value().get().and_then(|r| r.err()));
+    let err = move |f: &'static str| {
+        let e = field_error(local, server_error, f);
+        move || e.get().map(|c| t.t(&c))
+    };
+    view! {
+        <Transition fallback=move || view! { <p class="text-slate-500">{t.t("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match draft.await {
+                    Err(e) => view! { <p role="alert" class="text-red-700">{error_text(t, &e)}</p> }.into_any(),
+                    Ok(b) => {
+                        let chosen = b.labour_product_id;
+                        let minutes = b.labour_minutes;
+                        let products = b.labour_products.clone();
+                        let submit = move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            let input = BillInput { labour_product_id: chosen, due_days: due_days.get_untracked(), note: note.get_untracked() };
+                            match input.validate() {
+                                Err(e) => local.set(e),
+                                Ok(_) => {
+                                    local.set(Vec::new());
+                                    post.dispatch(input);
+                                }
+                            }
+                        };
+                        view! {
+                            <form novalidate class="mt-2 flex flex-col gap-3" data-testid="bill-form" on:submit=submit>
+                                <p class="text-sm text-slate-600">{t.t("work.bill_hint")}</p>
+                                {bill_lines_table(t, b.lines.clone(), b.currency.clone(), b.total, b.discount)}
+                                <div class="grid grid-cols-1 gap-3 sm:grid-cols-2">
+                                    <label class=LABEL>
+                                        <span class="font-medium text-slate-700">
+                                            {t.t("work.bill_labour")}
+                                            {minutes.map(|m| format!(" · {}", t.t_args("field.minutes_value", &[("minutes", m.to_string())])))}
+                                        </span>
+                                        <select class=INPUT data-testid="bill-labour" disabled=minutes.is_none()
+                                            on:change=move |ev| labour.set(Some(event_target_value(&ev).parse().unwrap_or(0)))>
+                                            <option value="0" selected=chosen.is_none()>{t.t("work.bill_no_labour")}</option>
+                                            {products.into_iter().map(|p| {
+                                                let selected = chosen == Some(p.id);
+                                                view! { <option value=p.id.to_string() selected=selected>{format!("{} / {}", p.name, p.unit)}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                        <span class="min-h-5 text-red-600">{err("labour_product_id")}</span>
+                                    </label>
+                                    <label class=LABEL>
+                                        <span class="font-medium text-slate-700">{t.t("work.bill_due_days_label")}</span>
+                                        <input class=INPUT type="number" min="0" max="365" inputmode="numeric" data-testid="bill-due-days"
+                                            prop:value=move || due_days.get() on:input=move |ev| due_days.set(event_target_value(&ev))/>
+                                        <span class="min-h-5 text-red-600" data-testid="bill-error-due_days">{err("due_days")}</span>
+                                    </label>
+                                </div>
+                                <label class=LABEL>
+                                    <span class="font-medium text-slate-700">{t.t("work.bill_note")}</span>
+                                    <input class=INPUT maxlength="4000" data-testid="bill-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                                    <span class="min-h-5 text-red-600">{err("note")}</span>
+                                </label>
+                                <p class="min-h-5 text-sm text-red-600" data-testid="bill-error">{err("lines")}</p>
+                                <FormAlert server_error local/>
+                                <div>
+                                    <button type="submit" class=BTN_PRIMARY data-testid="bill-post" disabled=move || post.pending().get() || b.total <= 0>
+                                        {t.t("work.bill_post")}
+                                    </button>
+                                </div>
+                            </form>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -159,7 +159,13 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> AppResult<WorkOrderDet
     let can_dispatch = authorize(user, Entity::WorkOrder, Action::Assign).is_ok();
     let engineers = if can_dispatch { repo::engineers(&mut tx).await? } else { Vec::new() };
     let site = crate::fieldwork::site::record(&mut tx, id).await?;
-    Ok(WorkOrderDetail { order, items, can_edit, can_dispatch, engineers, site })
+    let bill = crate::fieldwork::billing::posted(&mut tx, id).await?;
+    let can_bill = can_edit && crate::fieldwork::billing::billable(&order, bill.as_ref());
+    let can_open_bill = match (&bill, authorize(user, Entity::Contract, Action::View)) {
+        (Some(b), Ok(grant)) => crate::contracts::repo::get(&mut tx, &grant, &today(), b.contract_id).await?.is_some(),
+        _ => false,
+    };
+    Ok(WorkOrderDetail { order, items, can_edit, can_dispatch, engineers, site, bill, can_bill, can_open_bill })
 }
 
 /// A request's work orders (none for people who may not see work orders).

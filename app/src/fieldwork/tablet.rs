@@ -46,6 +46,12 @@ struct Field {
     user: i64,
 }
 
+/// Signing out on a shared device: the day's jobs leave it; changes not sent yet stay
+/// until the same engineer signs in again.
+pub fn forget_device_copy() {
+    device::forget();
+}
+
 fn storage_key(user: i64, what: &str) -> String {
     format!("crm.field.{user}.{what}")
 }
@@ -749,6 +755,23 @@ mod device {
             leptos::prelude::window_event_listener(leptos::ev::online, move |_| f(true)),
             leptos::prelude::window_event_listener(leptos::ev::offline, move |_| g(false)),
         ]
+    }
+
+    /// Removes the field data kept on this device (every engineer's day: customers'
+    /// names, addresses and phone numbers, refusals), except queues of changes not sent
+    /// yet, which wait for that engineer's next sign-in.
+    pub fn forget() {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = storage() {
+            let keys: Vec<String> =
+                (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with("crm.field.")).collect();
+            for k in keys {
+                let pending = k.ends_with(".queue") && s.get_item(&k).ok().flatten().is_some_and(|v| v.trim() != "[]");
+                if !pending {
+                    let _ = s.remove_item(&k);
+                }
+            }
+        }
     }
 
     /// Installs the service worker that keeps the page for offline use.

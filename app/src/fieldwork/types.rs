@@ -277,6 +277,12 @@ pub struct WorkOrderDetail {
     pub engineers: Vec<Engineer>,
     /// What the engineer did on site.
     pub site: crate::fieldwork::field::SiteRecord,
+    /// The bill posted to receivables, if any (the live one before cancelled ones).
+    pub bill: Option<PostedBill>,
+    /// May post the bill now: edit right, completed, chargeable, no live bill.
+    pub can_bill: bool,
+    /// May open the receivable (contract view within scope).
+    pub can_open_bill: bool,
 }
 
 /// One engineer's row on the board: their bookings of the day.
@@ -309,12 +315,149 @@ pub struct WorkProduct {
     pub unit: String,
 }
 
+/// What a service bill line charges for: an agreed service item, a part used on site,
+/// or the engineer's labour.
+pub const BILL_LINE_KINDS: [&str; 3] = ["item", "part", "labour"];
+/// Payment terms of a service bill, in days.
+pub const DUE_DAYS_MAX: i64 = 365;
+
+/// One line of a service bill (drafted or posted), in the work order's currency.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct BillLine {
+    pub kind: String,
+    pub product_id: i64,
+    pub description: String,
+    pub unit: String,
+    pub qty_milli: i64,
+    /// The product's list price per unit, before the customer's price policies.
+    pub list_price: i64,
+    pub unit_price: i64,
+    pub amount: i64,
+}
+
+impl BillLine {
+    /// What the line would come to at list price.
+    pub fn list_amount(&self) -> i64 {
+        let v =
+            crate::platform::money::div_round(self.list_price as i128 * self.qty_milli as i128, crate::catalog::types::QTY_SCALE as i128);
+        i64::try_from(v).unwrap_or(i64::MAX)
+    }
+}
+
+/// A completed work order's bill as it would be posted now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BillDraft {
+    pub currency: String,
+    pub lines: Vec<BillLine>,
+    pub total: i64,
+    /// List value less what is charged: the customer's discount (never below zero).
+    pub discount: i64,
+    pub labour_minutes: Option<i64>,
+    /// The product labour is charged with; `None` charges no labour.
+    pub labour_product_id: Option<i64>,
+    /// Active service products labour can be charged with.
+    pub labour_products: Vec<WorkProduct>,
+}
+
+impl BillDraft {
+    pub fn from_lines(currency: String, lines: Vec<BillLine>) -> Self {
+        let total = lines.iter().map(|l| l.amount).sum();
+        let list: i64 = lines.iter().map(BillLine::list_amount).sum();
+        BillDraft { currency, lines, total, discount: (list - total).max(0), ..Default::default() }
+    }
+}
+
+/// The bill a work order was posted with: its receivable.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PostedBill {
+    pub contract_id: i64,
+    pub number: String,
+    pub currency: String,
+    pub amount: i64,
+    pub paid: i64,
+    pub status: String,
+    pub due_on: Option<String>,
+}
+
+/// Posting a bill: labour's product (none: no labour charged), payment terms, a note.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BillInput {
+    pub labour_product_id: Option<i64>,
+    pub due_days: String,
+    pub note: String,
+}
+
+impl BillInput {
+    /// The labour product, the days until due, and the trimmed note.
+    pub fn validate(&self) -> Result<(Option<i64>, i64, String), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let days = match self.due_days.trim().parse::<i64>() {
+            Ok(d) if (0..=DUE_DAYS_MAX).contains(&d) => d,
+            _ => {
+                errors.push(FieldError::new("due_days", "work.bill_due_days"));
+                0
+            }
+        };
+        let note = self.note.trim().to_string();
+        if note.chars().count() > TEXT_MAX {
+            errors.push(FieldError::new("note", "validation.too_long"));
+        }
+        if errors.is_empty() {
+            Ok((self.labour_product_id, days, note))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Labour minutes as a quantity of hours (× 1000), rounded to the nearest thousandth.
+pub fn labour_qty_milli(minutes: i64) -> i64 {
+    (minutes * crate::catalog::types::QTY_SCALE + 30) / 60
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn booking(id: i64, start: i64, end: i64) -> Booking {
         Booking { work_order_id: id, start, end, ..Default::default() }
+    }
+
+    #[test]
+    fn labour_is_billed_in_hours_to_the_thousandth() {
+        assert_eq!(labour_qty_milli(60), 1000);
+        assert_eq!(labour_qty_milli(45), 750);
+        assert_eq!(labour_qty_milli(95), 1583);
+        assert_eq!(labour_qty_milli(1), 17);
+    }
+
+    #[test]
+    fn a_bill_shows_the_customers_discount_against_list_prices() {
+        let line = |list_price, unit_price, qty_milli| BillLine {
+            list_price,
+            unit_price,
+            qty_milli,
+            amount: unit_price * qty_milli / 1000,
+            ..Default::default()
+        };
+        // A part at 90 % of list, labour at list for 1.5 hours.
+        let d = BillDraft::from_lines("CNY".into(), vec![line(26_800, 24_120, 2000), line(20_000, 20_000, 1500)]);
+        assert_eq!(d.total, 48_240 + 30_000);
+        assert_eq!(d.discount, 53_600 - 48_240);
+        // A price above list is no negative discount.
+        assert_eq!(BillDraft::from_lines("CNY".into(), vec![line(100, 120, 1000)]).discount, 0);
+    }
+
+    #[test]
+    fn bill_terms_are_checked() {
+        let ok = BillInput { labour_product_id: Some(3), due_days: " 30 ".into(), note: " 月结 ".into() };
+        assert_eq!(ok.validate().unwrap(), (Some(3), 30, "月结".to_string()));
+        for bad in ["", "-1", "366", "三十"] {
+            let e = BillInput { due_days: bad.into(), ..Default::default() }.validate().unwrap_err();
+            assert_eq!(e[0].field, "due_days", "{bad}");
+        }
     }
 
     #[test]

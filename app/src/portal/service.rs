@@ -349,12 +349,30 @@ pub struct PortalRequest {
     pub asset_serial: Option<String>,
     #[sqlx(skip)]
     pub messages: Vec<ServiceMessage>,
+    /// The customer's rating of the latest resolution (score, comment), once given.
+    #[sqlx(skip)]
+    pub rating: Option<(i64, String)>,
 }
 
 impl PortalRequest {
     pub fn open(&self) -> bool {
         OPEN.contains(&self.status.as_str())
     }
+    /// Resolved (or closed) and not rated since: the customer may say how satisfied they are.
+    pub fn can_rate(&self) -> bool {
+        matches!(self.status.as_str(), "resolved" | "closed") && self.rating.is_none()
+    }
+}
+
+/// The portal rating given for request `id` since it was last resolved.
+async fn rating_since_resolved(tx: &mut Tx, id: i64, resolved_at: Option<i64>) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let Some(resolved_at) = resolved_at else { return Ok(None) };
+    sql("SELECT satisfaction, comment FROM service_visits WHERE request_id = $1 AND channel = 'portal' AND created_at >= $2 \
+         ORDER BY id DESC LIMIT 1")
+    .arg_i64(id)
+    .arg_i64(resolved_at)
+    .fetch_optional(tx)
+    .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -401,7 +419,37 @@ pub async fn request(db: &Db, p: &PortalUser, id: i64) -> AppResult<PortalReques
         .await?
         .ok_or(AppError::NotFound)?;
     r.messages = crate::tickets::repo::messages(&mut tx, id).await?;
+    r.rating = rating_since_resolved(&mut tx, id, r.resolved_at).await?;
     Ok(r)
+}
+
+/// The customer rates a resolved request of theirs (1–5, a comment optional; words are
+/// asked for when they are not satisfied). Once per resolution; a dissatisfied customer
+/// reopens it. Returns whether it was reopened.
+pub async fn rate(db: &Db, p: &PortalUser, id: i64, form: &RatingForm, meta: &RequestMeta) -> AppResult<bool> {
+    let score = form.validate().map_err(AppError::Validation)?;
+    let mut tx = db.write().await?;
+    let r: Option<crate::tickets::service::PortalRated> = sql(
+        "SELECT id, number, subject, customer_id, owner_id FROM service_requests WHERE id = $1 AND customer_id = $2 AND deleted_at IS NULL",
+    )
+    .arg_i64(id)
+    .arg_i64(p.customer_id)
+    .fetch_optional(&mut tx)
+    .await?;
+    let r = r.ok_or(AppError::NotFound)?;
+    let state: (String, Option<i64>) =
+        sql("SELECT status, resolved_at FROM service_requests WHERE id = $1").arg_i64(id).fetch_one(&mut tx).await?;
+    if !matches!(state.0.as_str(), "resolved" | "closed") {
+        return Err(AppError::validation("score", "portal.rate_after_resolution"));
+    }
+    if rating_since_resolved(&mut tx, id, state.1).await?.is_some() {
+        return Err(AppError::validation("score", "portal.already_rated"));
+    }
+    let reopened = crate::tickets::service::customer_rated(&mut tx, &r, p.id, score, form.comment.trim(), now_ms()).await?;
+    let what = format!("{} portal rating {score}/5{}", r.number, if reopened { ", reopened" } else { "" });
+    audit::record(&mut tx, AuditEntry::with_meta(meta, None, &p.actor(), "update").on("service_request", id).summary(what)).await?;
+    tx.commit().await?;
+    Ok(reopened)
 }
 
 /// The customer's installed assets, for the request form.
@@ -515,6 +563,8 @@ pub async fn add_message(db: &Db, p: &PortalUser, id: i64, body: &str, meta: &Re
     }
     let now = now_ms();
     crate::tickets::repo::add_message(&mut tx, id, None, Some(p.id), body, now).await?;
+    // An answer to a request waiting for the customer puts it back to work.
+    crate::tickets::service::customer_answered(&mut tx, id, &p.actor(), now).await?;
     audit::record(
         &mut tx,
         AuditEntry::with_meta(meta, None, &p.actor(), "update").on("service_request", id).summary(format!("{number} customer message")),

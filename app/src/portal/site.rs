@@ -290,7 +290,61 @@ pub fn new_request_page(c: &Ctx, assets: &[PortalAsset], form: &PortalRequestFor
 
 /// One request: its state, what was asked, the answer, and the conversation. `done`
 /// says what just happened: `sent` (the request) or `posted` (a message).
-pub fn request_page(c: &Ctx, r: &PortalRequest, draft: &str, errors: &[FieldError], done: Option<&str>) -> String {
+/// How satisfied the customer is with the resolution: five big choices, words when
+/// unhappy; or the rating they gave.
+fn rating_section(c: &Ctx, r: &PortalRequest, form: &RatingForm, errors: &[FieldError]) -> Option<AnyView> {
+    if let Some((score, comment)) = &r.rating {
+        return Some(
+            view! {
+                <section class=format!("{CARD} mt-4") data-testid="portal-rating" data-score=score.to_string()>
+                    <h2 class="font-semibold">{c.t("portal.your_rating")}</h2>
+                    <p class="text-lg" aria-label=tr_args(c.locale, "portal.rating_value", &[("score", score.to_string())])>
+                        <span class="text-amber-500">{"★".repeat(*score as usize)}</span>
+                        <span class="text-slate-300">{"★".repeat(5 - *score as usize)}</span>
+                    </p>
+                    {(!comment.is_empty()).then(|| view! { <p class="whitespace-pre-wrap text-slate-700">{comment.clone()}</p> })}
+                </section>
+            }
+            .into_any(),
+        );
+    }
+    if !r.can_rate() {
+        return None;
+    }
+    let (score_err, comment_err) = (err(c, errors, "score"), err(c, errors, "comment"));
+    let picked = form.score.trim().to_string();
+    let choices = (1..=5).map(|n: i64| {
+        let checked = picked == n.to_string();
+        view! {
+            <label class="flex cursor-pointer flex-col items-center gap-1">
+                <input type="radio" name="score" value=n.to_string() checked=checked class="peer sr-only" data-testid=format!("portal-rate-{n}")/>
+                <span class="flex min-h-12 w-full items-center justify-center rounded-md border border-slate-300 bg-white text-lg font-semibold peer-checked:border-blue-700 peer-checked:bg-blue-700 peer-checked:text-white peer-focus-visible:ring-2 peer-focus-visible:ring-blue-500">
+                    {n.to_string()}
+                </span>
+                <span class="text-center text-xs text-slate-600">{c.t(&format!("portal.rate_label.{n}"))}</span>
+            </label>
+        }
+    });
+    Some(
+        view! {
+            <form novalidate method="post" action=format!("/portal/requests/{}/rating", r.id) class=format!("{CARD} mt-4 flex flex-col gap-2") data-testid="portal-rate-form">
+                <fieldset aria-describedby="score-error">
+                    <legend class="mb-2 font-semibold">{c.t("portal.rate_title")}</legend>
+                    <div class="grid grid-cols-5 gap-2">{choices.collect_view()}</div>
+                </fieldset>
+                {field_error("score-error", score_err)}
+                <label for="comment" class=LABEL>{c.t("portal.rate_comment")}</label>
+                <textarea id="comment" name="comment" rows="3" maxlength=TEXT_MAX.to_string() class=INPUT
+                    aria-describedby="comment-error" aria-invalid=comment_err.is_some().to_string()>{textarea_text(&form.comment)}</textarea>
+                {field_error("comment-error", comment_err)}
+                <button type="submit" class=BTN data-testid="portal-rate-send">{c.t("portal.rate_send")}</button>
+            </form>
+        }
+        .into_any(),
+    )
+}
+
+pub fn request_page(c: &Ctx, r: &PortalRequest, draft: &str, rating: &RatingForm, errors: &[FieldError], done: Option<&str>) -> String {
     let body_err = err(c, errors, "body");
     let asset = r.asset_name.as_ref().map(|n| format!("{n} · {}", r.asset_serial.clone().unwrap_or_default()));
     let facts = [
@@ -343,6 +397,8 @@ pub fn request_page(c: &Ctx, r: &PortalRequest, draft: &str, errors: &[FieldErro
         </div>
         {notice(done.map(|d| match d {
             "sent" => tr_args(c.locale, "portal.request_sent", &[("number", r.number.clone())]),
+            "rated" => c.t("portal.rated"),
+            "reopened" => c.t("portal.rated_reopened"),
             _ => c.t("portal.message_sent"),
         }))}
         <section class=CARD>
@@ -358,6 +414,7 @@ pub fn request_page(c: &Ctx, r: &PortalRequest, draft: &str, errors: &[FieldErro
                 <p class="whitespace-pre-wrap">{r.resolution.clone()}</p>
             </section>
         })}
+        {rating_section(c, r, rating, errors)}
         <h2 class="mt-6 text-lg font-semibold">{c.t("portal.conversation")}</h2>
         {if r.messages.is_empty() {
             view! { <p class="text-slate-600">{c.t("portal.no_messages")}</p> }.into_any()

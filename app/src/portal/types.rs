@@ -107,9 +107,55 @@ pub struct PortalRequestForm {
     pub urgent: Option<String>,
 }
 
+/// A customer's rating of a resolved request: the score (1–5) as the radio sent it and
+/// what they wrote.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    pub score: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+impl RatingForm {
+    /// The score; a dissatisfied customer (1–3) is asked to say what went wrong.
+    pub fn validate(&self) -> Result<i64, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let score = match self.score.trim().parse::<i64>() {
+            Ok(s) if (1..=5).contains(&s) => s,
+            _ => {
+                errors.push(FieldError::new("score", "portal.rate_pick"));
+                0
+            }
+        };
+        let comment = self.comment.trim();
+        if comment.chars().count() > TEXT_MAX {
+            errors.push(FieldError::new("comment", "validation.too_long"));
+        } else if (1..=3).contains(&score) && comment.is_empty() {
+            errors.push(FieldError::new("comment", "portal.rate_why"));
+        }
+        if errors.is_empty() {
+            Ok(score)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rating_needs_a_score_and_words_when_unhappy() {
+        let rate = |score: &str, comment: &str| RatingForm { score: score.into(), comment: comment.into() }.validate();
+        assert_eq!(rate("5", ""), Ok(5));
+        assert_eq!(rate(" 2 ", "还是报警"), Ok(2));
+        let codes = |r: Result<i64, Vec<FieldError>>| r.unwrap_err().into_iter().map(|e| e.code).collect::<Vec<_>>();
+        assert_eq!(codes(rate("", "")), ["portal.rate_pick"]);
+        assert_eq!(codes(rate("6", "")), ["portal.rate_pick"]);
+        assert_eq!(codes(rate("2", "  ")), ["portal.rate_why"]);
+    }
 
     fn input(login: &str, password: &str) -> PortalLoginInput {
         PortalLoginInput { contact_id: None, display_name: "王芳".into(), login: login.into(), password: password.into() }

@@ -10,7 +10,7 @@ fn select() -> SqlBuilder {
          a.name AS asset_name, a.warranty_ends_on, r.status, r.owner_id, u.display_name AS owner_name, r.department_id, \
          d.name AS department_name, r.response_due_at, r.resolution_due_at, r.response_warn_at, r.resolution_warn_at, r.around_the_clock, \
          r.first_response_at, r.resolved_at, r.closed_at, r.resolution, r.response_escalated_at, r.resolution_escalated_at, r.lead_id, \
-         r.satisfaction, r.product_issue, r.close_override, r.version, r.created_at, r.updated_at \
+         r.satisfaction, r.product_issue, r.close_override, r.waiting_since, r.paused_minutes, r.version, r.created_at, r.updated_at \
          FROM service_requests r JOIN customers c ON c.id = r.customer_id LEFT JOIN contacts ct ON ct.id = r.contact_id \
          LEFT JOIN products p ON p.id = r.product_id LEFT JOIN service_assets a ON a.id = r.asset_id \
          LEFT JOIN users u ON u.id = r.owner_id LEFT JOIN departments d ON d.id = r.department_id WHERE r.deleted_at IS NULL")
@@ -50,7 +50,7 @@ pub async fn list(
     }
     if f.at_risk {
         b.push(" AND r.status IN ('open', 'in_progress', 'waiting') AND ((r.first_response_at IS NULL AND r.response_warn_at <= ");
-        b.bind_i64(now).push(") OR r.resolution_warn_at <= ").bind_i64(now).push(")");
+        b.bind_i64(now).push(") OR (r.waiting_since IS NULL AND r.resolution_warn_at <= ").bind_i64(now).push("))");
     }
     if let Some(c) = f.customer_id {
         b.push(" AND r.customer_id = ").bind_i64(c);
@@ -197,7 +197,7 @@ pub async fn departments(tx: &mut Tx) -> Result<Vec<(i64, String)>, sqlx::Error>
 pub async fn at_risk(tx: &mut Tx, grant: &Grant, now: i64, limit: i64) -> Result<Vec<ServiceRequest>, sqlx::Error> {
     let mut b = select();
     b.push(" AND r.status IN ('open', 'in_progress', 'waiting') AND ((r.first_response_at IS NULL AND r.response_warn_at <= ");
-    b.bind_i64(now).push(") OR r.resolution_warn_at <= ").bind_i64(now).push(")");
+    b.bind_i64(now).push(") OR (r.waiting_since IS NULL AND r.resolution_warn_at <= ").bind_i64(now).push("))");
     grant.push_filter(&mut b, "r");
     b.push(" ORDER BY CASE WHEN r.first_response_at IS NULL THEN r.response_due_at ELSE r.resolution_due_at END, r.id LIMIT ")
         .bind_i64(limit);
@@ -296,7 +296,12 @@ pub async fn sla_due(tx: &mut Tx, target: &str, escalate: bool, now: i64) -> Res
         (_, false) => ("resolution_warn_at", "resolution_warned_at"),
         (_, true) => ("resolution_due_at", "resolution_escalated_at"),
     };
-    let running = if target == "response" { "r.first_response_at IS NULL AND r.resolved_at IS NULL" } else { "r.resolved_at IS NULL" };
+    // The resolution clock stands still while the request waits for the customer.
+    let running = if target == "response" {
+        "r.first_response_at IS NULL AND r.resolved_at IS NULL"
+    } else {
+        "r.resolved_at IS NULL AND r.waiting_since IS NULL"
+    };
     // A warning that comes due after the deadline already passed is not sent: the
     // escalation says more.
     let not_late = if escalate { String::new() } else { format!(" AND r.{} > $1", at.replace("warn", "due")) };
@@ -318,23 +323,34 @@ pub async fn mark_sla(tx: &mut Tx, id: i64, column: &str, now: i64) -> Result<u6
 }
 
 pub async fn visits(tx: &mut Tx, request_id: i64) -> Result<Vec<ReturnVisit>, sqlx::Error> {
-    sql("SELECT v.id, v.channel, v.satisfaction, v.comment, v.product_issue, v.created_at, u.display_name AS created_by_name \
-         FROM service_visits v LEFT JOIN users u ON u.id = v.created_by WHERE v.request_id = $1 ORDER BY v.id DESC")
+    sql("SELECT v.id, v.channel, v.satisfaction, v.comment, v.product_issue, v.created_at, \
+         COALESCE(u.display_name, pu.display_name) AS created_by_name FROM service_visits v LEFT JOIN users u ON u.id = v.created_by \
+         LEFT JOIN portal_users pu ON pu.id = v.portal_user_id WHERE v.request_id = $1 ORDER BY v.id DESC")
     .arg_i64(request_id)
     .fetch_all(tx)
     .await
 }
 
-pub async fn insert_visit(tx: &mut Tx, request_id: i64, v: &VisitInput, actor: i64, now: i64) -> Result<i64, sqlx::Error> {
-    sql("INSERT INTO service_visits (request_id, channel, satisfaction, comment, product_issue, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+/// Records a return visit by a member of staff (`actor`) or a rating a customer gave on
+/// the portal (`portal_user`).
+pub async fn insert_visit(
+    tx: &mut Tx,
+    request_id: i64,
+    v: &VisitInput,
+    actor: Option<i64>,
+    portal_user: Option<i64>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sql("INSERT INTO service_visits (request_id, channel, satisfaction, comment, product_issue, created_at, created_by, portal_user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
     .arg_i64(request_id)
     .arg_text(v.channel.clone())
     .arg_i64(v.satisfaction)
     .arg_text(v.comment.clone())
     .arg_bool(v.product_issue)
     .arg_i64(now)
-    .arg_i64(actor)
+    .arg_opt_i64(actor)
+    .arg_opt_i64(portal_user)
     .fetch_i64(tx)
     .await
 }

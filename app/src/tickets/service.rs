@@ -4,7 +4,10 @@
 //! of its kind and priority, counted in business hours unless the policy runs around
 //! the clock. Changes are version-checked and audited. The SLA job warns the owner when
 //! a target turns at risk and escalates to the route's supervisor (else the owner) when
-//! it is breached, each once, as planned follow-ups in the recipient's language.
+//! it is breached, each once, as planned follow-ups in the recipient's language. While a
+//! request waits for the customer its resolution clock stands still: the deadline moves
+//! later by the business time waited when it stops waiting (a staff move, or the
+//! customer answering on the portal).
 use crate::activities::types::{ActivityKind, ActivityStatus, ValidActivity};
 use crate::customers::service::customer_in_scope;
 use crate::platform::audit::{self, AuditEntry};
@@ -31,6 +34,84 @@ pub async fn hours(tx: &mut Tx) -> AppResult<BusinessHours> {
 
 async fn calendar(tx: &mut Tx) -> AppResult<BusinessCalendar> {
     Ok(hours(tx).await?.calendar(offset()).unwrap_or_else(|_| BusinessCalendar::office(offset())))
+}
+
+/// The calendar a request's clock runs on: the company's, or around the clock.
+fn request_calendar(cal: BusinessCalendar, around_the_clock: bool) -> BusinessCalendar {
+    if around_the_clock {
+        BusinessCalendar::always(cal.offset_minutes)
+    } else {
+        cal
+    }
+}
+
+/// The request stops waiting for the customer at `now`: its resolution warning and
+/// deadline (`warn_due`) move later by the business time waited since `since`.
+fn push_resume(b: &mut crate::platform::db::SqlBuilder, cal: &BusinessCalendar, since: i64, now: i64, warn_due: (i64, i64)) {
+    let (paused, warn_at, due_at) = crate::tickets::sla::resume(cal, since, now, warn_due.0, warn_due.1);
+    b.push(", waiting_since = NULL, paused_minutes = paused_minutes + ").bind_i64(paused);
+    b.push(", resolution_warn_at = ").bind_i64(warn_at).push(", resolution_due_at = ").bind_i64(due_at);
+}
+
+/// A customer's rating of resolved request `r` on the portal (the customer's own return
+/// visit): kept like a return visit on the channel `portal`; a dissatisfied customer
+/// (1–3) reopens the request and the owner is told to follow up. Returns whether it
+/// reopened. The caller checked the score, the comment and that the request is theirs.
+pub(crate) async fn customer_rated(tx: &mut Tx, r: &PortalRated, portal_user: i64, score: i64, comment: &str, now: i64) -> AppResult<bool> {
+    let v = VisitInput { channel: "portal".into(), satisfaction: score, comment: comment.into(), product_issue: false };
+    repo::insert_visit(tx, r.id, &v, None, Some(portal_user), now).await?;
+    let reopen = !satisfied(score);
+    let mut b = sql("UPDATE service_requests SET version = version + 1, updated_at = ");
+    b.bind_i64(now).push(", satisfaction = ").bind_i64(score);
+    if reopen {
+        b.push(", status = 'in_progress', resolved_at = NULL, closed_at = NULL, close_override = NULL");
+    }
+    b.push(" WHERE id = ").bind_i64(r.id).push(" AND status IN ('resolved', 'closed')");
+    if b.execute(&mut *tx).await? != 1 {
+        return Err(AppError::Conflict);
+    }
+    if let (true, Some(owner)) = (reopen, r.owner_id) {
+        notify(tx, owner, "service.notice_unsatisfied", &r.number, &r.subject, r.customer_id, r.id, now, now).await?;
+    }
+    Ok(reopen)
+}
+
+/// What rating a request on the portal needs to know of it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PortalRated {
+    pub id: i64,
+    pub number: String,
+    pub subject: String,
+    pub customer_id: i64,
+    pub owner_id: Option<i64>,
+}
+
+/// The customer answered on the portal while request `id` waited for them: it goes back
+/// to work and its resolution clock runs again. Returns whether it was waiting.
+pub(crate) async fn customer_answered(tx: &mut Tx, id: i64, actor: &str, now: i64) -> AppResult<bool> {
+    let row: Option<(String, Option<i64>, bool, i64, i64)> =
+        sql("SELECT number, waiting_since, around_the_clock, resolution_warn_at, resolution_due_at FROM service_requests \
+         WHERE id = $1 AND status = 'waiting'")
+        .arg_i64(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((number, since, around_the_clock, warn_at, due_at)) = row else {
+        return Ok(false);
+    };
+    let cal = request_calendar(calendar(tx).await?, around_the_clock);
+    let mut b = sql("UPDATE service_requests SET version = version + 1, status = 'in_progress', updated_at = ");
+    b.bind_i64(now);
+    match since {
+        Some(since) => push_resume(&mut b, &cal, since, now, (warn_at, due_at)),
+        None => {
+            b.push(", waiting_since = NULL");
+        }
+    }
+    b.push(" WHERE id = ").bind_i64(id).push(" AND status = 'waiting'");
+    b.execute(&mut *tx).await?;
+    audit::record(tx, AuditEntry::by(None, actor, "update").on("service_request", id).summary(format!("{number} waiting → in_progress")))
+        .await?;
+    Ok(true)
 }
 
 /// Warning times and deadlines for a request created at `start` under `policy`.
@@ -288,6 +369,12 @@ pub async fn set_status(db: &Db, user: &CurrentUser, id: i64, version: i64, stat
     let now = now_ms();
     let mut b = repo::update(user.id, now);
     b.push(", status = ").bind_text(status);
+    if status == "waiting" {
+        b.push(", waiting_since = ").bind_i64(now);
+    } else if let Some(since) = r.waiting_since {
+        let cal = request_calendar(calendar(&mut tx).await?, r.around_the_clock);
+        push_resume(&mut b, &cal, since, now, (r.resolution_warn_at, r.resolution_due_at));
+    }
     match status {
         "resolved" => {
             b.push(", resolved_at = ").bind_i64(now).push(", resolution = ").bind_text(resolution);
@@ -330,7 +417,7 @@ pub async fn record_visit(db: &Db, user: &CurrentUser, id: i64, version: i64, in
         return Err(AppError::validation("satisfaction", "service.visit_after_resolution"));
     }
     let now = now_ms();
-    repo::insert_visit(&mut tx, id, &v, user.id, now).await?;
+    repo::insert_visit(&mut tx, id, &v, Some(user.id), None, now).await?;
     let reopen = !satisfied(v.satisfaction);
     let mut b = repo::update(user.id, now);
     b.push(", satisfaction = ").bind_i64(v.satisfaction);
@@ -422,7 +509,13 @@ pub async fn set_priority(db: &Db, user: &CurrentUser, id: i64, version: i64, pr
     }
     let policy = policy_for(&mut tx, &r.kind, priority).await?;
     let cal = calendar(&mut tx).await?;
-    let d = deadlines(&cal, &policy, r.created_at);
+    let mut d = deadlines(&cal, &policy, r.created_at);
+    // Time already spent waiting for the customer stays off the resolution clock.
+    if r.paused_minutes > 0 {
+        let run = request_calendar(cal.clone(), policy.around_the_clock);
+        d.resolution_warn_at = run.add_business_minutes(d.resolution_warn_at, r.paused_minutes);
+        d.resolution_due_at = run.add_business_minutes(d.resolution_due_at, r.paused_minutes);
+    }
     let now = now_ms();
     let mut b = repo::update(user.id, now);
     b.push(", priority = ").bind_text(priority).push(", around_the_clock = ").bind_bool(policy.around_the_clock);

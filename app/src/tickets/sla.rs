@@ -288,6 +288,17 @@ impl Schedule {
     }
 }
 
+/// Leaving "waiting for the customer" at `now`, having waited since `since`: the
+/// business minutes waited, and the resolution warning and deadline moved later by them
+/// (the clock stood still meanwhile).
+pub fn resume(cal: &BusinessCalendar, since: i64, now: i64, warn_at: i64, due_at: i64) -> (i64, i64, i64) {
+    let paused = cal.business_minutes_between(since, now);
+    if paused == 0 {
+        return (0, warn_at, due_at);
+    }
+    (paused, cal.add_business_minutes(warn_at, paused), cal.add_business_minutes(due_at, paused))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,5 +580,24 @@ mod tests {
                 assert_eq!(warn_at(&cal, started, due, 250), due);
             }
         }
+    }
+
+    #[test]
+    fn waiting_for_the_customer_stops_the_resolution_clock() {
+        let cal = BusinessCalendar::office(CN);
+        // Due Monday 2026-11-30 at 17:00, warned at 15:00.
+        let (warn, due) = (at(CN, 2026, 11, 30, 15, 0), at(CN, 2026, 11, 30, 17, 0));
+        // Waiting from Friday 16:00 until Monday 10:30: two business hours and a half.
+        let (paused, w, d) = resume(&cal, at(CN, 2026, 11, 27, 16, 0), at(CN, 2026, 11, 30, 10, 30), warn, due);
+        assert_eq!(paused, 150);
+        assert_eq!(w, at(CN, 2026, 11, 30, 17, 30));
+        // 17:00 + 150 business minutes runs past 18:00 into Tuesday morning.
+        assert_eq!(d, at(CN, 2026, 12, 1, 10, 30));
+        // Waiting over a weekend only stops nothing.
+        let (paused, w, d) = resume(&cal, at(CN, 2026, 11, 28, 10, 0), at(CN, 2026, 11, 29, 20, 0), warn, due);
+        assert_eq!((paused, w, d), (0, warn, due));
+        // Around the clock, every minute waited counts.
+        let (paused, _, d) = resume(&BusinessCalendar::always(CN), at(CN, 2026, 11, 28, 10, 0), at(CN, 2026, 11, 28, 12, 0), warn, due);
+        assert_eq!((paused, d), (120, due + 2 * HOUR));
     }
 }

@@ -91,10 +91,15 @@ pub struct ServiceRequest {
     pub product_issue: bool,
     /// Why a complaint was closed without a satisfied customer.
     pub close_override: Option<String>,
+    /// Since when the request waits for the customer (its resolution clock is stopped).
+    pub waiting_since: Option<i64>,
+    /// Business minutes the resolution clock was stopped for, in all.
+    pub paused_minutes: i64,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
-    /// SLA states (`met`, `met_late`, `on_track`, `at_risk`, `breached`, `stopped`) at
+    /// SLA states (`met`, `met_late`, `on_track`, `at_risk`, `breached`, `stopped`;
+    /// resolution also `paused` while waiting for the customer) at
     /// the server's clock when it was read.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub response_state: String,
@@ -126,7 +131,12 @@ impl ServiceRequest {
         // A request resolved without an explicit response was answered by the resolution.
         let responded = self.first_response_at.or(self.resolved_at);
         self.response_state = target_state(self.response_warn_at, self.response_due_at, responded, cancelled, now).into();
-        self.resolution_state = target_state(self.resolution_warn_at, self.resolution_due_at, self.resolved_at, cancelled, now).into();
+        self.resolution_state = if self.waiting_since.is_some() && self.resolved_at.is_none() {
+            "paused"
+        } else {
+            target_state(self.resolution_warn_at, self.resolution_due_at, self.resolved_at, cancelled, now)
+        }
+        .into();
         self
     }
     /// Warranty of the asset on the day the request came in: `in`, `out` or `unknown`.

@@ -392,6 +392,17 @@ fn nav_items() -> Vec<NavItem> {
     items
 }
 
+/// The menu entry a path belongs to: the longest entry (without a query) that is the
+/// path or a folder above it.
+fn current_nav(path: &str, hrefs: &[&'static str]) -> Option<&'static str> {
+    hrefs
+        .iter()
+        .filter(|h| !h.contains('?'))
+        .filter(|h| path == **h || path.strip_prefix(**h).is_some_and(|rest| rest.starts_with('/')))
+        .max_by_key(|h| h.len())
+        .copied()
+}
+
 /// Layout for signed-in pages: sidebar on desktop, bottom navigation on phones.
 #[component]
 pub fn AppShell() -> impl IntoView {
@@ -399,17 +410,24 @@ pub fn AppShell() -> impl IntoView {
     let session = use_session();
     let me = session.me.clone();
     let items = nav_items();
+    // The entry the page belongs to: the longest one its path starts with, so the
+    // service statistics page does not light up the service requests entry too.
+    let location = use_location();
+    let hrefs: Vec<&'static str> = items.iter().map(|i| i.href).collect();
+    let current = Memo::new(move |_| current_nav(&location.pathname.get(), &hrefs));
+    let aria = move |href: &'static str| move || (current.get() == Some(href)).then_some("page");
     // Phones get the most used destinations; the rest stay reachable from Account.
+    // Plain anchors: the router still handles the click, and `aria-current` is ours.
     let bottom_view = items
         .clone()
         .into_iter()
         .filter(|i| matches!(i.href, "/customers" | "/leads" | "/opportunities" | "/field" | "/customers/new" | "/admin/users" | "/account"))
         .map(|i| {
             view! {
-                <A href=i.href attr:class="flex min-h-14 flex-1 flex-col items-center justify-center gap-0.5 text-xs text-slate-700 aria-[current=page]:text-blue-800 aria-[current=page]:font-semibold">
+                <a href=i.href aria-current=aria(i.href) class="flex min-h-14 flex-1 flex-col items-center justify-center gap-0.5 text-xs text-slate-700 aria-[current=page]:text-blue-800 aria-[current=page]:font-semibold">
                     <span aria-hidden="true" class="text-lg">{i.icon}</span>
                     <span>{t.t(i.key)}</span>
-                </A>
+                </a>
             }
         })
         .collect_view();
@@ -417,13 +435,7 @@ pub fn AppShell() -> impl IntoView {
         .into_iter()
         .map(|i| {
             let class = "flex min-h-11 items-center gap-3 rounded-md px-3 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-blue-50 aria-[current=page]:font-semibold aria-[current=page]:text-blue-800";
-            // Links with a query string are plain anchors (the router still handles the
-            // click): a router `<A>` with a query in its href broke hydration here.
-            if i.href.contains('?') {
-                view! { <a href=i.href class=class><span aria-hidden="true">{i.icon}</span><span>{t.t(i.key)}</span></a> }.into_any()
-            } else {
-                view! { <A href=i.href attr:class=class><span aria-hidden="true">{i.icon}</span><span>{t.t(i.key)}</span></A> }.into_any()
-            }
+            view! { <a href=i.href class=class aria-current=aria(i.href)><span aria-hidden="true">{i.icon}</span><span>{t.t(i.key)}</span></a> }
         })
         .collect_view();
     view! {
@@ -439,7 +451,7 @@ pub fn AppShell() -> impl IntoView {
                     <span class="hidden text-sm text-slate-600 md:inline" data-testid="current-user">
                         {me.as_ref().map(|m| m.display_name.clone())}
                     </span>
-                    <form method="post" action="/auth/logout">
+                    <form method="post" action="/auth/logout" on:submit=|_| crate::fieldwork::tablet::forget_device_copy()>
                         <button type="submit" class="min-h-11 rounded-md px-3 text-sm text-slate-700 hover:bg-slate-100">
                             {t.t("nav.logout")}
                         </button>
@@ -491,7 +503,19 @@ pub fn NotFound() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::url_encode;
+    use super::{current_nav, url_encode};
+
+    #[test]
+    fn the_menu_lights_the_closest_entry() {
+        let hrefs = ["/customers", "/customers/new", "/service", "/service/stats", "/service?quality=1", "/field"];
+        assert_eq!(current_nav("/service/stats", &hrefs), Some("/service/stats"));
+        assert_eq!(current_nav("/service/42", &hrefs), Some("/service"));
+        assert_eq!(current_nav("/service", &hrefs), Some("/service"));
+        assert_eq!(current_nav("/customers/new", &hrefs), Some("/customers/new"));
+        assert_eq!(current_nav("/customers/7/edit", &hrefs), Some("/customers"));
+        assert_eq!(current_nav("/fieldwork", &hrefs), None, "a prefix that is not a folder");
+        assert_eq!(current_nav("/quotes", &hrefs), None);
+    }
 
     #[test]
     fn encodes_chinese_and_reserved_characters() {

@@ -93,3 +93,12 @@ pub async fn org(db: &Db) -> Org {
         service_dept: service,
     }
 }
+
+/// A fresh directory for files the code under test stores (attachments).
+pub fn tempdir() -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("crm-field-{}-{}-{n}", std::process::id(), app::platform::time::now_ms()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -101,19 +101,34 @@ fn ContractView(d: ContractDetail, reload: Callback<()>) -> impl IntoView {
         ("contract.invoiced", money(k.invoiced, &cur), "figure-invoiced"),
     ];
     let today = d.today.clone();
+    let service_bill = k.is_service_bill();
+    let work_order_number = k.work_order_number.clone();
+    let bill = (!d.bill_lines.is_empty()).then(|| {
+        let total = k.amount;
+        let list: i64 = d.bill_lines.iter().map(|l| l.list_amount()).sum();
+        view! {
+            <section class="rounded-lg border border-slate-200 bg-white p-4 lg:col-span-3" data-testid="contract-bill">
+                <h2 class="mb-2 font-semibold">{t.t("contract.bill_lines")}</h2>
+                {crate::fieldwork::pages::bill_lines_table(t, d.bill_lines.clone(), cur.clone(), total, (list - total).max(0))}
+            </section>
+        }
+    });
     let (customer_name, opportunity_name, quote_number) = (k.customer_name.clone(), k.opportunity_name.clone(), k.quote_number.clone());
     view! {
         <Title text=k.number.clone()/>
         <PageHeader title=k.number.clone()>
             {d.can_edit.then(|| view! {
-                <A href=format!("/contracts/{id}/edit") attr:class=BTN_SECONDARY attr:data-testid="contract-edit">{t.t("common.edit")}</A>
+                {(!service_bill).then(|| view! {
+                    <A href=format!("/contracts/{id}/edit") attr:class=BTN_SECONDARY attr:data-testid="contract-edit">{t.t("common.edit")}</A>
+                })}
                 <button type="button" class=BTN_SECONDARY data-testid="contract-terminate" on:click=move |_| terminating.update(|v| *v = !*v)>
-                    {t.t("contract.terminate")}
+                    {t.t(if service_bill { "contract.cancel_bill" } else { "contract.terminate" })}
                 </button>
             })}
         </PageHeader>
         <div class="mb-4 flex flex-wrap items-center gap-3">
             {contract_badge(t, &k, &today)}
+            {service_bill.then(|| view! { <span class="rounded border border-slate-300 px-2 py-0.5 text-sm" data-testid="contract-kind-service">{t.t("contract.kind.service")}</span> })}
             <span class="text-sm text-slate-600">{k.title.clone()}</span>
             {k.terminate_reason.clone().map(|r| view! { <span class="text-sm text-slate-700">{t.t("contract.terminate_reason")}": "{r}</span> })}
         </div>
@@ -146,6 +161,16 @@ fn ContractView(d: ContractDetail, reload: Callback<()>) -> impl IntoView {
                         <div class="flex flex-col border-b border-slate-100 py-2 sm:flex-row sm:gap-4">
                             <dt class="w-32 shrink-0 text-sm text-slate-500">{t.t("quote.opportunity")}</dt>
                             <dd><A href=format!("/opportunities/{o}") attr:class="text-blue-800 underline">{opportunity_name}</A></dd>
+                        </div>
+                    })}
+                    {k.work_order_id.map(|w| view! {
+                        <div class="flex flex-col border-b border-slate-100 py-2 sm:flex-row sm:gap-4">
+                            <dt class="w-32 shrink-0 text-sm text-slate-500">{t.t("contract.work_order")}</dt>
+                            <dd>{if crate::ui::can(crate::platform::authz::Entity::WorkOrder, crate::platform::authz::Action::View) {
+                                view! { <A href=format!("/work-orders/{w}") attr:class="font-mono text-blue-800 underline" attr:data-testid="contract-work-order">{work_order_number.clone()}</A> }.into_any()
+                            } else {
+                                view! { <span class="font-mono" data-testid="contract-work-order">{work_order_number.clone()}</span> }.into_any()
+                            }}</dd>
                         </div>
                     })}
                     {k.quote_id.map(|q| view! {
@@ -181,6 +206,7 @@ fn ContractView(d: ContractDetail, reload: Callback<()>) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
+            {bill}
             {(d.can_edit && k.outstanding() > 0).then(|| view! { <PaymentForm d=d.clone() reload/> })}
             {(d.can_edit && k.invoiced < k.amount).then(|| view! { <InvoiceForm d=d.clone() reload/> })}
             <Ledger d=d.clone() reload/>

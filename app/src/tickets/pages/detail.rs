@@ -96,6 +96,8 @@ fn ServiceView(d: ServiceDetail, reload: Callback<()>) -> impl IntoView {
                     {detail_field(t, "service.response_due", Some(fmt_time(r.response_due_at)))}
                     {detail_field(t, "service.responded_at", responded)}
                     {detail_field(t, "service.resolution_due", Some(fmt_time(r.resolution_due_at)))}
+                    {detail_field(t, "service.waiting_since", r.waiting_since.map(fmt_time))}
+                    {detail_field(t, "service.paused", (r.paused_minutes > 0).then(|| t.t_args("field.minutes_value", &[("minutes", r.paused_minutes.to_string())])))}
                     {detail_field(t, "service.resolved_at", resolved)}
                 </dl>
                 {(!r.description.is_empty()).then(|| view! {

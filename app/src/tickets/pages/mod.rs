@@ -33,6 +33,7 @@ pub(crate) fn sla_badge(t: I18n, target: &'static str, state: &str, due_at: i64)
         "met_late" => "bg-orange-100 text-orange-900",
         "met" => "bg-green-100 text-green-900",
         "stopped" => "bg-slate-200 text-slate-700",
+        "paused" => "bg-slate-100 text-slate-800 ring-1 ring-slate-300",
         _ => "bg-blue-100 text-blue-900",
     };
     let label = format!("{} · {}", t.t(&format!("service.target.{target}")), t.t(&format!("service.sla.{state}")));
