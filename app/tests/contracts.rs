@@ -201,10 +201,7 @@ async fn a_contract_collects_partial_payments_that_reconcile_with_receivables() 
 
         // Credit: 80 000 unpaid on the contract plus a 30 000 order is over the 100 000 limit;
         // paying the second instalment frees the credit.
-        let wh = {
-            let mut tx = db.read().await.unwrap();
-            sql("SELECT id FROM warehouses WHERE code = 'WH01'").fetch_i64(&mut tx).await.unwrap()
-        };
+        let wh = head_office(&db).await;
         let order = orders::create(&db, &o.alice, &order_for(c, wh, "30000")).await.unwrap();
         let od = orders::get(&db, &o.alice, order).await.unwrap();
         assert_eq!(od.credit, Credit::Over { used: 11_000_000, limit: 10_000_000, currency: "CNY".into(), block: true });

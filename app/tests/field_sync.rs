@@ -10,13 +10,9 @@ use app::fieldwork::field::*;
 use app::fieldwork::service as work;
 use app::fieldwork::site;
 use app::fieldwork::types::*;
-use app::inventory::service as inventory;
-use app::inventory::types::MoveInput;
 use app::platform::authz::CurrentUser;
 use app::platform::db::{sql, Db};
 use app::platform::error::AppError;
-use app::tickets::service as desk;
-use app::tickets::types::ServiceInput;
 use common::*;
 
 /// The smallest JPEG header the type check accepts, and a PNG signature.
@@ -64,27 +60,8 @@ async fn setup(db: &Db, o: &Org) -> Setup {
     )
     .await
     .unwrap();
-    let warehouse = {
-        let mut tx = db.read().await.unwrap();
-        sql("SELECT id FROM warehouses WHERE code = 'WH01'").fetch_i64(&mut tx).await.unwrap()
-    };
-    let stock_in =
-        MoveInput { kind: "in".into(), warehouse_id: Some(warehouse), product_id: Some(part), qty: "3".into(), ..Default::default() };
-    inventory::post_move(db, &o.admin, &stock_in).await.unwrap();
-    let request = desk::create(
-        db,
-        &o.agent,
-        &ServiceInput {
-            customer_id: Some(c),
-            kind: "repair".into(),
-            channel: "phone".into(),
-            priority: "high".into(),
-            subject: "主轴异响".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let warehouse = stock_in(db, &o.admin, part, "3").await;
+    let request = repair_request(db, &o.agent, c).await;
     Setup { request, part, warehouse }
 }
 

@@ -23,11 +23,6 @@ fn fields(e: &AppError) -> Vec<String> {
     }
 }
 
-async fn head_office(db: &Db) -> i64 {
-    let mut tx = db.read().await.unwrap();
-    sql("SELECT id FROM warehouses WHERE code = 'WH01'").fetch_i64(&mut tx).await.unwrap()
-}
-
 async fn level(db: &Db, warehouse: i64, product: i64) -> (i64, i64) {
     let mut tx = db.read().await.unwrap();
     let row: Option<(i64, i64)> = sql("SELECT on_hand_milli, reserved_milli FROM stock_levels WHERE warehouse_id = $1 AND product_id = $2")

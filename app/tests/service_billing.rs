@@ -16,13 +16,9 @@ use app::fieldwork::field::*;
 use app::fieldwork::service as work;
 use app::fieldwork::site;
 use app::fieldwork::types::*;
-use app::inventory::service as inventory;
-use app::inventory::types::MoveInput;
 use app::platform::authz::CurrentUser;
 use app::platform::db::{sql, Db};
 use app::platform::error::AppError;
-use app::tickets::service as desk;
-use app::tickets::types::ServiceInput;
 use common::*;
 
 fn codes(e: &AppError) -> Vec<String> {
@@ -76,27 +72,8 @@ async fn job(db: &Db, o: &Org, chargeable: bool) -> Job {
         ..Default::default()
     };
     catalog::save_policy(db, &o.manager, part, None, &policy).await.unwrap();
-    let warehouse = {
-        let mut tx = db.read().await.unwrap();
-        sql("SELECT id FROM warehouses WHERE code = 'WH01'").fetch_i64(&mut tx).await.unwrap()
-    };
-    let stock_in =
-        MoveInput { kind: "in".into(), warehouse_id: Some(warehouse), product_id: Some(part), qty: "5".into(), ..Default::default() };
-    inventory::post_move(db, &o.admin, &stock_in).await.unwrap();
-    let request = desk::create(
-        db,
-        &o.agent,
-        &ServiceInput {
-            customer_id: Some(customer),
-            kind: "repair".into(),
-            channel: "phone".into(),
-            priority: "high".into(),
-            subject: "主轴异响".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let warehouse = stock_in(db, &o.admin, part, "5").await;
+    let request = repair_request(db, &o.agent, customer).await;
     let input = WorkOrderInput {
         request_id: request,
         address: "无锡市新吴区长江路 7 号".into(),

@@ -79,20 +79,7 @@ async fn work_orders_are_priced_confirmed_and_dispatched_without_double_booking(
             ..Default::default()
         };
         catalog::save_policy(&db, &o.admin, visit, None, &policy).await.unwrap();
-        let sr = desk::create(
-            &db,
-            &o.agent,
-            &ServiceInput {
-                customer_id: Some(c),
-                kind: "repair".into(),
-                channel: "phone".into(),
-                priority: "high".into(),
-                subject: "主轴异响".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let sr = repair_request(&db, &o.agent, c).await;
 
         // Bad input is named line by line; nothing is saved.
         let bad = WorkOrderInput { items: vec![WorkItemInput { product_id: None, qty: "x".into() }], ..order(sr, true, &[]) };

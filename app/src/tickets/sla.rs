@@ -587,12 +587,14 @@ mod tests {
         let cal = BusinessCalendar::office(CN);
         // Due Monday 2026-11-30 at 17:00, warned at 15:00.
         let (warn, due) = (at(CN, 2026, 11, 30, 15, 0), at(CN, 2026, 11, 30, 17, 0));
-        // Waiting from Friday 16:00 until Monday 10:30: two business hours and a half.
+        // Waiting from Friday 16:00 until Monday 10:30: two business hours on Friday and
+        // one and a half on Monday; the weekend does not count.
         let (paused, w, d) = resume(&cal, at(CN, 2026, 11, 27, 16, 0), at(CN, 2026, 11, 30, 10, 30), warn, due);
-        assert_eq!(paused, 150);
-        assert_eq!(w, at(CN, 2026, 11, 30, 17, 30));
-        // 17:00 + 150 business minutes runs past 18:00 into Tuesday morning.
-        assert_eq!(d, at(CN, 2026, 12, 1, 10, 30));
+        assert_eq!(paused, 210);
+        // 15:00 + 210 business minutes: three hours to closing, the last half hour on Tuesday.
+        assert_eq!(w, at(CN, 2026, 12, 1, 9, 30));
+        // 17:00 + 210: one hour to closing, two and a half on Tuesday morning.
+        assert_eq!(d, at(CN, 2026, 12, 1, 11, 30));
         // Waiting over a weekend only stops nothing.
         let (paused, w, d) = resume(&cal, at(CN, 2026, 11, 28, 10, 0), at(CN, 2026, 11, 29, 20, 0), warn, due);
         assert_eq!((paused, w, d), (0, warn, due));

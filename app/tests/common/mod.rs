@@ -102,3 +102,36 @@ pub fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Head office's warehouse (WH01, made by the migrations).
+pub async fn head_office(db: &Db) -> i64 {
+    let mut tx = db.read().await.unwrap();
+    app::platform::db::sql("SELECT id FROM warehouses WHERE code = 'WH01'").fetch_i64(&mut tx).await.unwrap()
+}
+
+/// Brings `qty` of `product` into head office's warehouse; returns the warehouse.
+pub async fn stock_in(db: &Db, by: &CurrentUser, product: i64, qty: &str) -> i64 {
+    let warehouse = head_office(db).await;
+    let input = app::inventory::types::MoveInput {
+        kind: "in".into(),
+        warehouse_id: Some(warehouse),
+        product_id: Some(product),
+        qty: qty.into(),
+        ..Default::default()
+    };
+    app::inventory::service::post_move(db, by, &input).await.unwrap();
+    warehouse
+}
+
+/// A high-priority repair (主轴异响) for `customer`, logged by `by` on the phone.
+pub async fn repair_request(db: &Db, by: &CurrentUser, customer: i64) -> i64 {
+    let input = app::tickets::types::ServiceInput {
+        customer_id: Some(customer),
+        kind: "repair".into(),
+        channel: "phone".into(),
+        priority: "high".into(),
+        subject: "主轴异响".into(),
+        ..Default::default()
+    };
+    app::tickets::service::create(db, by, &input).await.unwrap()
+}
