@@ -119,7 +119,7 @@ test('a sales manager adds a product on a tablet, fixing a bad price without los
   await page.getByTestId('product-save').tap();
   await page.waitForURL(/\/products\/\d+$/);
   const facts = page.getByTestId('product-facts');
-  await facts.getByText('P00009').waitFor();
+  await facts.getByText('P00010').waitFor();
   await page.getByText('5,680.00 CNY / 台').waitFor();
   // (5 680 − 3 900) / 5 680 = 31.33 % margin.
   await page.getByText('31.33 %').waitFor();
