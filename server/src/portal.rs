@@ -470,11 +470,19 @@ mod tests {
         assert_eq!(header_of(&res, "location"), "/portal/requests/new");
         let res = send(&app, get(&format!("{}/messages", page.split('?').next().unwrap()), &token)).await;
         assert_eq!(header_of(&res, "location"), page.split('?').next().unwrap());
+        let res = send(&app, get(&format!("{}/rating", page.split('?').next().unwrap()), &token)).await;
+        assert_eq!(header_of(&res, "location"), page.split('?').next().unwrap());
+        // Rating an open request is refused with the reason on the page.
+        let res = send(&app, form(&format!("{}/rating", page.split('?').next().unwrap()), "score=5", Some(&token))).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body_text(res).await.contains("申请处理完成后才能评价"));
 
         // Another customer's request is not there; the staff app does not know this cookie.
         let res = send(&app, get(&format!("/portal/requests/{theirs}"), &token)).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         let res = send(&app, form(&format!("/portal/requests/{theirs}/messages"), "body=hi", Some(&token))).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let res = send(&app, form(&format!("/portal/requests/{theirs}/rating"), "score=1&comment=x", Some(&token))).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         let res = send(&app, get("/customers", &token)).await;
         assert_eq!((res.status(), header_of(&res, "location")), (StatusCode::SEE_OTHER, "/login?next=%2Fcustomers"));

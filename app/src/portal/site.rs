@@ -293,10 +293,14 @@ pub fn new_request_page(c: &Ctx, assets: &[PortalAsset], form: &PortalRequestFor
 /// How satisfied the customer is with the resolution: five big choices, words when
 /// unhappy; or the rating they gave.
 fn rating_section(c: &Ctx, r: &PortalRequest, form: &RatingForm, errors: &[FieldError]) -> Option<AnyView> {
+    // A rating refused because the request changed meanwhile (reopened, or rated
+    // already) has no form to show its message next to: it goes above instead.
+    let refused = (!r.can_rate()).then(|| err(c, errors, "score")).flatten();
     if let Some((score, comment)) = &r.rating {
         return Some(
             view! {
-                <section class=format!("{CARD} mt-4") data-testid="portal-rating" data-score=score.to_string()>
+                <div class="mt-4">{alert(refused)}</div>
+                <section class=CARD data-testid="portal-rating" data-score=score.to_string()>
                     <h2 class="font-semibold">{c.t("portal.your_rating")}</h2>
                     <p class="text-lg" aria-label=tr_args(c.locale, "portal.rating_value", &[("score", score.to_string())])>
                         <span class="text-amber-500">{"★".repeat(*score as usize)}</span>
@@ -309,7 +313,7 @@ fn rating_section(c: &Ctx, r: &PortalRequest, form: &RatingForm, errors: &[Field
         );
     }
     if !r.can_rate() {
-        return None;
+        return refused.map(|m| view! { <div class="mt-4">{alert(Some(m))}</div> }.into_any());
     }
     let (score_err, comment_err) = (err(c, errors, "score"), err(c, errors, "comment"));
     let picked = form.score.trim().to_string();
