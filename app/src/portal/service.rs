@@ -429,20 +429,18 @@ pub async fn request(db: &Db, p: &PortalUser, id: i64) -> AppResult<PortalReques
 pub async fn rate(db: &Db, p: &PortalUser, id: i64, form: &RatingForm, meta: &RequestMeta) -> AppResult<bool> {
     let score = form.validate().map_err(AppError::Validation)?;
     let mut tx = db.write().await?;
-    let r: Option<crate::tickets::service::PortalRated> = sql(
-        "SELECT id, number, subject, customer_id, owner_id FROM service_requests WHERE id = $1 AND customer_id = $2 AND deleted_at IS NULL",
-    )
-    .arg_i64(id)
-    .arg_i64(p.customer_id)
-    .fetch_optional(&mut tx)
-    .await?;
+    let r: Option<crate::tickets::service::PortalRated> =
+        sql("SELECT id, number, subject, customer_id, owner_id, status, resolved_at FROM service_requests \
+         WHERE id = $1 AND customer_id = $2 AND deleted_at IS NULL")
+        .arg_i64(id)
+        .arg_i64(p.customer_id)
+        .fetch_optional(&mut tx)
+        .await?;
     let r = r.ok_or(AppError::NotFound)?;
-    let state: (String, Option<i64>) =
-        sql("SELECT status, resolved_at FROM service_requests WHERE id = $1").arg_i64(id).fetch_one(&mut tx).await?;
-    if !matches!(state.0.as_str(), "resolved" | "closed") {
+    if !matches!(r.status.as_str(), "resolved" | "closed") {
         return Err(AppError::validation("score", "portal.rate_after_resolution"));
     }
-    if rating_since_resolved(&mut tx, id, state.1).await?.is_some() {
+    if rating_since_resolved(&mut tx, id, r.resolved_at).await?.is_some() {
         return Err(AppError::validation("score", "portal.already_rated"));
     }
     let reopened = crate::tickets::service::customer_rated(&mut tx, &r, p.id, score, form.comment.trim(), now_ms()).await?;

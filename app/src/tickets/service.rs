@@ -84,6 +84,8 @@ pub struct PortalRated {
     pub subject: String,
     pub customer_id: i64,
     pub owner_id: Option<i64>,
+    pub status: String,
+    pub resolved_at: Option<i64>,
 }
 
 /// The customer answered on the portal while request `id` waited for them: it goes back
