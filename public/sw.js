@@ -1,7 +1,8 @@
 // The engineer's tablet keeps working without a network: this service worker keeps the
-// app shell (the /field page, the WASM bundle, styles, manifest and icons). The day's
-// jobs and the changes waiting to be sent live in the page's own storage, not here.
-// Everything else goes to the network untouched.
+// app shell (the /field page, the WASM bundle, styles, manifest and icons). The page is
+// kept as the server last rendered it, with that day's jobs; the page itself prefers
+// the newer copy in its own storage, where the changes waiting to be sent live too, and
+// signing out deletes this cache. Everything else goes to the network untouched.
 const CACHE = 'crm-field-v1';
 const PAGE = '/field';
 const ASSETS = ['/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png'];

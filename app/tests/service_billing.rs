@@ -19,6 +19,7 @@ use app::fieldwork::types::*;
 use app::platform::authz::CurrentUser;
 use app::platform::db::{sql, Db};
 use app::platform::error::AppError;
+use app::portal::service as portal;
 use common::*;
 
 fn codes(e: &AppError) -> Vec<String> {
@@ -220,6 +221,112 @@ async fn free_of_charge_work_is_not_billed() {
         assert_eq!(codes(&e), ["lines:work.bill_not_chargeable"]);
         let mut tx = db.read().await.unwrap();
         assert_eq!(sql("SELECT COUNT(*) FROM contracts WHERE kind = 'service'").fetch_i64(&mut tx).await.unwrap(), 0);
+    })
+    .await;
+}
+
+async fn portal_user(db: &Db, login: &str) -> portal::PortalUser {
+    let token = portal::login(db, login, "portal-pass-2026", &Default::default()).await.unwrap();
+    portal::resolve(db, &token).await.unwrap().unwrap()
+}
+
+/// The printed bill: what the customer is charged and why, in their language, for
+/// whoever may see the receivable, audited.
+#[tokio::test]
+async fn a_posted_bill_prints_for_the_customer() {
+    use app::platform::i18n::Locale;
+    use app::platform::request::RequestMeta;
+    on_both_databases(|db| async move {
+        let o = org(&db).await;
+        let j = job(&db, &o, true).await;
+        let v = work::get(&db, &o.agent, j.id).await.unwrap().order.version;
+        let k = billing::post(&db, &o.agent, j.id, v, &terms(Some(j.labour), "30")).await.unwrap();
+        let meta = RequestMeta::default();
+
+        let d = billing::print(&db, &o.alice, k, Locale::ZhCn, &meta).await.unwrap();
+        assert_eq!(d.title, "服务结算单");
+        assert!(d.number.starts_with("SB"), "{}", d.number);
+        assert_eq!(d.party.first().map(String::as_str), Some("无锡华光机床有限公司"));
+        let kinds: Vec<_> = d.rows.iter().map(|r| (r[1].as_str(), r[2].as_str(), r[3].as_str(), r[6].as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("上门检修", "服务", "1 次", "800.00"),
+                ("主轴轴承", "用料", "2 个", "2,250.00"),
+                ("现场维修工时", "工时", "1.5 小时", "300.00")
+            ]
+        );
+        let totals: Vec<_> = d.totals.iter().map(|f| (f.label.as_str(), f.value.as_str())).collect();
+        assert_eq!(totals, [("标准价合计", "3,600.00"), ("客户优惠", "-250.00"), ("合计", "CNY 3,350.00")]);
+        assert_eq!(d.amount_words.as_ref().map(|f| f.value.as_str()), Some("叁仟叁佰伍拾元整"));
+        assert!(d.meta.iter().any(|f| f.label == "工程师"));
+        assert!(d.sections.iter().any(|f| f.value == "更换轴承"), "the work done");
+        assert_eq!(d.stamp, None);
+        let en = billing::print(&db, &o.admin, k, Locale::En, &meta).await.unwrap();
+        assert_eq!((en.title.as_str(), en.amount_words.is_none()), ("Service bill", true));
+
+        // Another salesperson cannot see the receivable, so cannot print it; neither can
+        // the engineer (no receivables).
+        for who in [&o.bob, &o.engineer] {
+            let e = billing::print(&db, who, k, Locale::ZhCn, &meta).await.unwrap_err();
+            assert!(matches!(e, AppError::Forbidden | AppError::NotFound), "{}: {e:?}", who.username);
+        }
+        let mut tx = db.read().await.unwrap();
+        let printed = sql("SELECT COUNT(*) FROM audit_log WHERE entity = 'contract' AND action = 'export' AND entity_id = $1")
+            .arg_i64(k)
+            .fetch_i64(&mut tx)
+            .await
+            .unwrap();
+        assert_eq!(printed, 2);
+        drop(tx);
+
+        // The customer finds the bill on their request in the portal and prints it; a
+        // login of another customer finds neither.
+        let request = work::get(&db, &o.agent, j.id).await.unwrap().order.request_id;
+        let login = |name: &str| app::portal::types::PortalLoginInput {
+            contact_id: None,
+            display_name: "王芳".into(),
+            login: name.into(),
+            password: "portal-pass-2026".into(),
+        };
+        portal::create_login(&db, &o.alice, j.customer, &login("wang.fang@huaguang.cn")).await.unwrap();
+        let other = customers::create_customer(&db, &o.admin, &customer_input("苏州精工模具有限公司")).await.unwrap();
+        portal::create_login(&db, &o.admin, other, &login("li@jinggong.cn")).await.unwrap();
+        let mine = portal_user(&db, "wang.fang@huaguang.cn").await;
+        let r = portal::request(&db, &mine, request).await.unwrap();
+        assert_eq!(r.bills.iter().map(|b| (b.contract_id, b.amount)).collect::<Vec<_>>(), [(k, 335_000)]);
+        let d = portal::bill(&db, &mine, k, Locale::ZhCn, &meta).await.unwrap();
+        assert_eq!((d.number.as_str(), d.rows.len()), (r.bills[0].number.as_str(), 3));
+        assert!(d.footer.contains("王芳"));
+        let theirs = portal_user(&db, "li@jinggong.cn").await;
+        assert!(matches!(portal::bill(&db, &theirs, k, Locale::ZhCn, &meta).await, Err(AppError::NotFound)));
+        assert!(matches!(portal::request(&db, &theirs, request).await, Err(AppError::NotFound)));
+        let mut tx = db.read().await.unwrap();
+        let by_portal =
+            sql("SELECT COUNT(*) FROM audit_log WHERE entity = 'contract' AND action = 'export' AND actor_name LIKE 'portal:%'")
+                .fetch_i64(&mut tx)
+                .await
+                .unwrap();
+        assert_eq!(by_portal, 1);
+        drop(tx);
+
+        // Part paid: what is still open; then cancelled: the stamp says so.
+        let c = contracts::get(&db, &o.alice, k).await.unwrap();
+        let pay = PaymentInput {
+            instalment_id: Some(c.plan[0].id),
+            amount: "1000".into(),
+            received_on: today(),
+            method: "wechat".into(),
+            ..Default::default()
+        };
+        contracts::record_payment(&db, &o.alice, k, c.contract.version, &pay).await.unwrap();
+        let d = billing::print(&db, &o.alice, k, Locale::ZhCn, &meta).await.unwrap();
+        let totals: Vec<_> = d.totals.iter().skip(3).map(|f| (f.label.as_str(), f.value.as_str())).collect();
+        assert_eq!(totals, [("已收", "1,000.00"), ("未回款", "2,350.00")]);
+        let c = contracts::get(&db, &o.alice, k).await.unwrap();
+        contracts::terminate(&db, &o.alice, k, c.contract.version, "重开").await.unwrap();
+        let d = billing::print(&db, &o.alice, k, Locale::ZhTw, &meta).await.unwrap();
+        assert_eq!((d.title.as_str(), d.stamp.as_deref()), ("服務結算單", Some("已作廢")));
     })
     .await;
 }

@@ -8,7 +8,8 @@
 // also fits a phone, in English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newPage, signIn, hydrated, open, noSideScroll, dispatchToday, PHONE, TABLET, DESKTOP } from '../lib.mjs';
+import { readFile } from 'node:fs/promises';
+import { startServer, newPage, signIn, hydrated, open, noSideScroll, dispatchToday, pdfCharacters, DEMO_PASSWORD, PHONE, TABLET, DESKTOP } from '../lib.mjs';
 
 let env;
 before(async () => { env = await startServer(); });
@@ -32,6 +33,9 @@ test('a job is completed offline on a tablet and reaches the office exactly once
   await tablet.getByTestId('field-job').first().waitFor();
   const numbers = await tablet.getByTestId('field-job').evaluateAll((els) => els.map((e) => e.dataset.number));
   assert.deepEqual(numbers, [job.number, moot.number], 'in planned order');
+  // The server renders the day into the page, so the jobs show before the bundle runs.
+  const served = await (await tablet.request.get('/field')).text();
+  assert.ok(served.includes(job.number) && served.includes(moot.number), 'jobs in the server-rendered page');
   // The service worker now keeps the page for offline use.
   await tablet.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
   // A photo as the camera would give it (made now, while there is a network).
@@ -127,6 +131,8 @@ test('a job is completed offline on a tablet and reaches the office exactly once
   await tablet.getByRole('button', { name: '退出登录' }).tap();
   await tablet.waitForURL(/\/login/);
   assert.deepEqual(await tablet.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('crm.field.'))), []);
+  // The page the service worker kept held the day too; it is gone.
+  assert.equal(await tablet.evaluate(async () => (await caches.match('/field')) === undefined), true);
 
   // The office sees each change once.
   await open(agent, job.url);
@@ -186,6 +192,30 @@ test('a job is completed offline on a tablet and reaches the office exactly once
   assert.equal(await lina.getByTestId('contract-work-order').innerText(), job.number);
   await lina.getByText(`服务费 ${job.number}`).first().waitFor();
   assert.match(await lina.getByTestId('figure-outstanding').innerText(), /1,218\.00/);
+  // The bill printed for the customer: its lines, the total in capitals.
+  const [download] = await Promise.all([lina.waitForEvent('download'), lina.getByTestId('bill-pdf').click()]);
+  assert.equal(download.suggestedFilename(), `${billNumber}.pdf`);
+  const pdf = await readFile(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const chars = pdfCharacters(pdf);
+  for (const text of ['服务结算单', '杭州西溪数字营销策划有限公司', '现场维修工时', '用料', '壹仟贰佰壹拾捌元整', '更换扫码枪']) {
+    assert.deepEqual([...text].filter((c) => !chars.has(c)), [], `not in the PDF's text: ${text}`);
+  }
+  // The customer finds the bill on the request in the portal, on a phone, and prints it.
+  const customer = await newPage(env, PHONE);
+  await customer.goto('/portal/login');
+  await customer.locator('#login').fill('zhoumin@xixi.example.cn');
+  await customer.locator('#password').fill(DEMO_PASSWORD);
+  await customer.locator('button[type=submit]').first().tap();
+  await customer.waitForURL(/\/portal$/);
+  await customer.getByTestId('portal-request-link').filter({ hasText: '主轴高速运转时异响' }).tap();
+  const portalBill = customer.locator('[data-testid="portal-bill"][data-state="open"]').filter({ hasText: billNumber });
+  await portalBill.waitFor();
+  assert.match(await portalBill.innerText(), /1,218\.00/);
+  const [copy] = await Promise.all([customer.waitForEvent('download'), portalBill.getByTestId('portal-bill-pdf').tap()]);
+  assert.equal(copy.suggestedFilename(), `${billNumber}.pdf`);
+  assert.equal((await readFile(await copy.path())).subarray(0, 5).toString(), '%PDF-');
+  assert.ok(await noSideScroll(customer));
   assert.deepEqual(lina.errors, []);
 });
 

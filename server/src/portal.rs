@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
             get(|Path(id): Path<i64>| async move { Redirect::to(&format!("/portal/requests/{id}")) }).post(post_rating),
         )
         .route("/portal/orders", get(orders))
+        .route("/portal/bills/{id}/pdf", get(bill_pdf))
         .route("/portal/faq", get(faq))
         .route("/portal/faq/{id}", get(article))
         .route("/portal/account", get(account).post(change_password))
@@ -255,6 +256,16 @@ async fn request_page(State(state): State<AppState>, Path(id): Path<i64>, Query(
     match portal::request(&state.db, &p, id).await {
         Ok(r) => v.page(StatusCode::OK, site::request_page(&v.ctx(), &r, "", &RatingForm::default(), &[], q.done.as_deref())),
         Err(e) => v.failure(e),
+    }
+}
+
+/// One of the customer's service bills as a PDF; another customer's is not found.
+async fn bill_pdf(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let v = visit!(state, req);
+    let p = signed_in!(v);
+    match portal::bill(&state.db, &p, id, v.locale, &v.meta).await {
+        Err(e) => v.failure(e),
+        Ok(doc) => crate::web::pdf_response(v.locale, Ok(doc)).await,
     }
 }
 
@@ -484,6 +495,12 @@ mod tests {
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         let res = send(&app, form(&format!("/portal/requests/{theirs}/rating"), "score=1&comment=x", Some(&token))).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        // No bill of another customer's prints (here: none of that number at all), and the
+        // staff's print route does not know this cookie.
+        let res = send(&app, get("/portal/bills/1/pdf", &token)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let res = send(&app, get("/service-bills/1/pdf", &token)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let res = send(&app, get("/customers", &token)).await;
         assert_eq!((res.status(), header_of(&res, "location")), (StatusCode::SEE_OTHER, "/login?next=%2Fcustomers"));
         let res = send(&app, get("/api/list_customers", &token)).await;

@@ -66,6 +66,7 @@ pub fn router(config: Config, db: Db) -> Router {
         )
         .route("/attachments/{id}", get(attachment_download))
         .route("/quotes/{id}/pdf", get(quote_pdf))
+        .route("/service-bills/{id}/pdf", get(service_bill_pdf))
         .route(
             "/import/customers",
             post(|s: State<AppState>, r: Request| import_upload(s, r, "customer"))
@@ -417,15 +418,30 @@ async fn export_customers(State(state): State<AppState>, req: Request, format: E
     }
 }
 
-/// A quote as an A4 PDF in the user's language (see `crate::pdf`). Layout runs on a
-/// blocking thread: it is CPU work of some tens of milliseconds.
+/// A quote as an A4 PDF in the user's language (see `crate::pdf`).
 async fn quote_pdf(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
     let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
     let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
     let locale = request_locale(&user, &req);
-    let doc = match app::quotes::service::print(&state.db, &user, id, locale, &meta).await {
+    pdf_response(locale, app::quotes::service::print(&state.db, &user, id, locale, &meta).await).await
+}
+
+/// A service bill (a receivable posted from a work order) as an A4 PDF for the customer.
+async fn service_bill_pdf(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<i64>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<CurrentUser>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let meta = req.extensions().get::<RequestMeta>().cloned().unwrap_or_default();
+    let locale = request_locale(&user, &req);
+    pdf_response(locale, app::fieldwork::billing::print(&state.db, &user, id, locale, &meta).await).await
+}
+
+/// A printable document as a PDF download, named after its number. Layout runs on a
+/// blocking thread: it is CPU work of some tens of milliseconds.
+pub(crate) async fn pdf_response(locale: Locale, doc: Result<app::platform::print::Document, AppError>) -> Response {
+    let doc = match doc {
         Ok(doc) => doc,
         Err(e) => return error_response(locale, &e),
     };
@@ -444,11 +460,11 @@ async fn quote_pdf(State(state): State<AppState>, axum::extract::Path(id): axum:
         )
             .into_response(),
         Ok(Err(e)) => {
-            tracing::error!(error = %e, "quote PDF");
+            tracing::error!(error = %e, "PDF");
             (StatusCode::SERVICE_UNAVAILABLE, app::platform::i18n::tr(locale, "print.unavailable")).into_response()
         }
         Err(e) => {
-            tracing::error!(error = %e, "quote PDF task");
+            tracing::error!(error = %e, "PDF task");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

@@ -22,6 +22,14 @@ fn select(today: &str) -> SqlBuilder {
     .arg_text(today)
 }
 
+/// One of a customer's own contracts, for the customer portal (no staff grant applies).
+pub async fn get_for_customer(tx: &mut Tx, today: &str, id: i64, customer_id: i64) -> Result<Option<Contract>, sqlx::Error> {
+    let mut b = select(today);
+    b.push(" AND k.id = ").bind_i64(id);
+    b.push(" AND k.customer_id = ").bind_i64(customer_id);
+    b.fetch_optional(tx).await
+}
+
 pub async fn get(tx: &mut Tx, grant: &Grant, today: &str, id: i64) -> Result<Option<Contract>, sqlx::Error> {
     let mut b = select(today);
     b.push(" AND k.id = ").bind_i64(id);

@@ -246,3 +246,153 @@ pub async fn post(db: &Db, user: &CurrentUser, id: i64, version: i64, input: &Bi
     tx.commit().await?;
     Ok(contract_id)
 }
+
+/// A service bill as a printable document in `locale`, for whoever may see the
+/// receivable; printing is audited like an export.
+#[tracing::instrument(skip(db, user, meta), fields(user = user.id))]
+pub async fn print(
+    db: &Db,
+    user: &CurrentUser,
+    contract_id: i64,
+    locale: Locale,
+    meta: &crate::platform::request::RequestMeta,
+) -> AppResult<crate::platform::print::Document> {
+    let mut tx = db.write().await?;
+    let grant = authorize(user, Entity::Contract, Action::View)?;
+    let k = crate::contracts::repo::get(&mut tx, &grant, &today(), contract_id).await?.ok_or(AppError::NotFound)?;
+    let d = document(&mut tx, &k, locale, &user.display_name).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry::with_meta(meta, Some(user.id), &user.display_name, "export")
+            .on("contract", contract_id)
+            .summary(format!("PDF {}", k.number)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(d)
+}
+
+/// The customer's service bills for their request `request_id`, as the portal lists them.
+pub async fn for_request(tx: &mut Tx, customer_id: i64, request_id: i64) -> Result<Vec<PostedBill>, sqlx::Error> {
+    sql("SELECT k.id AS contract_id, k.number, k.currency, k.amount, k.paid, k.status, k.ends_on AS due_on          FROM contracts k JOIN work_orders w ON w.id = k.work_order_id          WHERE w.request_id = $1 AND k.customer_id = $2 AND k.kind = 'service' AND k.deleted_at IS NULL ORDER BY k.id")
+    .arg_i64(request_id)
+    .arg_i64(customer_id)
+    .fetch_all(tx)
+    .await
+}
+
+/// One of the customer's own service bills, printed from the portal (`printed_by` names
+/// the portal login on the footer). Another customer's, or a sales contract, is not found.
+pub async fn print_for_customer(
+    tx: &mut Tx,
+    customer_id: i64,
+    contract_id: i64,
+    locale: Locale,
+    printed_by: &str,
+) -> AppResult<crate::platform::print::Document> {
+    let k = crate::contracts::repo::get_for_customer(tx, &today(), contract_id, customer_id).await?.ok_or(AppError::NotFound)?;
+    document(tx, &k, locale, printed_by).await
+}
+
+/// The bill for the customer: the company as letterhead, the customer, the work order
+/// and request it bills, the lines (kind, quantity, list and charged price), the
+/// customer's discount, what has been paid and what is still open (with the amount in
+/// capitals for CNY in Chinese), the work done and who signed for it. A cancelled bill
+/// carries that as a stamp, a settled one too. Not a service bill: not found.
+async fn document(
+    tx: &mut Tx,
+    k: &crate::contracts::types::Contract,
+    locale: Locale,
+    printed_by: &str,
+) -> AppResult<crate::platform::print::Document> {
+    use crate::catalog::types::format_qty;
+    use crate::platform::i18n::tr;
+    use crate::platform::print::{amount_in_chinese, customer_party, Document, Field, Letterhead};
+    let Some(work_order_id) = k.work_order_id.filter(|_| k.kind == "service") else {
+        return Err(AppError::NotFound);
+    };
+    let lines = lines(tx, k.id).await?;
+    type Site = (String, String, String, Option<String>, Option<String>, Option<i64>, Option<String>);
+    let (order, request, subject, resolution, signed_by, completed_at, engineer): Site =
+        sql("SELECT w.number, r.number, r.subject, w.resolution, w.signed_by, w.completed_at, u.display_name \
+         FROM work_orders w JOIN service_requests r ON r.id = w.request_id LEFT JOIN users u ON u.id = w.owner_id WHERE w.id = $1")
+        .arg_i64(work_order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let (company, _) = crate::finance::service::company_profile(tx).await?;
+    let party = customer_party(tx, k.customer_id, locale).await?;
+
+    let t = |key: &str| tr(locale, key);
+    let cur = Currency::from_code(&k.currency).unwrap_or_default();
+    let money = |minor: i64| format_amount(minor, cur);
+    let tz = crate::account::api::tz_offset_minutes();
+    let mut d = Document::for_locale(locale);
+    d.title = t("print.service_bill_title");
+    d.number = k.number.clone();
+    d.letterhead = Letterhead::from_profile(&company, locale);
+    d.meta = vec![
+        Field::new(t("print.bill_date"), &k.signed_on),
+        Field::new(t("contract.due_on"), &k.ends_on),
+        Field::new(t("work.title"), &order),
+        Field::new(t("work.request"), format!("{request} {subject}")),
+    ];
+    if let Some(e) = engineer {
+        d.meta.push(Field::new(t("work.engineer"), e));
+    }
+    d.meta.push(Field::new(t("print.currency"), cur.code()));
+    if let Some(owner) = &k.owner_name {
+        d.meta.push(Field::new(t("print.contact_person"), owner));
+    }
+    d.party_label = t("quote.customer");
+    d.party = party;
+    d.columns =
+        vec!["#".into(), t("work.item"), t("print.bill_kind"), t("work.qty"), t("work.list_price"), t("work.unit_price"), t("work.amount")];
+    d.figures_from = 3;
+    d.rows = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            vec![
+                (i + 1).to_string(),
+                l.description.clone(),
+                t(&format!("work.bill_kind.{}", l.kind)),
+                format!("{} {}", format_qty(l.qty_milli), l.unit).trim().to_string(),
+                money(l.list_price),
+                money(l.unit_price),
+                money(l.amount),
+            ]
+        })
+        .collect();
+    let bill = BillDraft::from_lines(k.currency.clone(), lines);
+    if bill.discount > 0 {
+        d.totals.push(Field::new(t("print.list_total"), money(bill.total + bill.discount)));
+        d.totals.push(Field::new(t("work.bill_discount"), money(-bill.discount)));
+    }
+    d.totals.push(Field::new(t("work.total"), format!("{} {}", cur.code(), money(k.amount))));
+    if k.paid > 0 {
+        d.totals.push(Field::new(t("print.paid"), money(k.paid)));
+        d.totals.push(Field::new(t("contract.outstanding"), money(k.amount - k.paid)));
+    }
+    if cur == Currency::Cny && locale != Locale::En {
+        d.amount_words = Some(Field::new(t("print.amount_in_words"), amount_in_chinese(k.amount, locale == Locale::ZhTw)));
+    }
+    if let Some(r) = resolution.filter(|r| !r.trim().is_empty()) {
+        d.sections.push(Field::new(t("field.resolution"), r.trim()));
+    }
+    if let Some(who) = signed_by {
+        let when = completed_at.map(|at| crate::platform::time::format_ms(at, tz)).unwrap_or_default();
+        d.sections.push(Field::new(t("print.signed_for"), format!("{who} {when}").trim()));
+    }
+    if !k.terms.trim().is_empty() {
+        d.sections.push(Field::new(t("work.bill_note"), k.terms.trim()));
+    }
+    d.stamp = if k.status != "active" {
+        Some(t("work.bill_state.cancelled"))
+    } else if k.paid >= k.amount {
+        Some(t("work.bill_state.paid"))
+    } else {
+        None
+    };
+    d.footer = format!("{} · {} · {}", k.number, printed_by, crate::platform::time::format_ms(now_ms(), tz));
+    Ok(d)
+}

@@ -429,6 +429,9 @@ fn BillSection(d: WorkOrderDetail, reload: Callback<()>) -> impl IntoView {
                 <div class="flex flex-wrap items-center gap-2">
                     {number}
                     <span class="rounded bg-slate-100 px-2 py-0.5 text-sm">{t.t(&format!("work.bill_state.{state}"))}</span>
+                    {d.can_open_bill.then(|| view! {
+                        <a href=format!("/service-bills/{}/pdf", b.contract_id) rel="external" download class=format!("{BTN_SECONDARY} ml-auto") data-testid="work-bill-pdf">{t.t("print.download_pdf")}</a>
+                    })}
                 </div>
                 <p class="text-sm tabular-nums text-slate-700">
                     {t.t_args("work.bill_posted_line", &[

@@ -2,9 +2,10 @@
 //! check-out, labour, notes, parts from stock, photos, the customer's signature and
 //! completion. Touch first with big targets, for 768×1024 and phones.
 //!
-//! It keeps working without a network. The page is rendered without data and fills
-//! itself in the browser from the device's storage, then from the server when it can;
-//! the service worker (`public/sw.js`) keeps the page itself. What the engineer does is
+//! It keeps working without a network. The server renders the day's jobs into the page,
+//! so they show with the first paint, before the bundle has arrived; in the browser the
+//! newest of that day and the device's own copy wins, and the server is asked again
+//! whenever it can be. The service worker (`public/sw.js`) keeps the page itself. What the engineer does is
 //! queued on the device as changes with keys made there, shown at once, and sent one at
 //! a time, in order, whenever the network is there; a change the server refuses because
 //! the office changed the work order meanwhile is kept and shown until the engineer has
@@ -70,10 +71,21 @@ impl Field {
         }
     }
 
+    /// Takes a copy of the day unless the one shown is newer: the server's page may be
+    /// older than the device's copy when the service worker served it offline.
+    fn offer(&self, kit: FieldKit) {
+        if kit.user_id != self.user {
+            return;
+        }
+        if self.kit.with_untracked(|k| k.as_ref().is_none_or(|k| k.fetched_at <= kit.fetched_at)) {
+            self.kit.set(Some(kit));
+        }
+    }
+
     fn restore(&self) {
         let user = self.user;
         if let Some(kit) = device::get::<FieldKit>(&storage_key(user, "kit")) {
-            self.kit.set(Some(kit));
+            self.offer(kit);
         }
         self.queue.set(device::get(&storage_key(user, "queue")).unwrap_or_default());
         self.refused.set(device::get(&storage_key(user, "refused")).unwrap_or_default());
@@ -155,9 +167,13 @@ pub fn FieldPage() -> impl IntoView {
         last_sync: RwSignal::new(None),
         user,
     };
+    // The day as the server had it when it rendered the page (or, offline, when the
+    // service worker kept it).
+    let served = Resource::new(|| (), |_| get_field_kit());
     let loaded = RwSignal::new(false);
     Effect::new(move |_| {
         f.restore();
+        f.save();
         f.online.set(device::online());
         device::register_worker();
         let listeners = device::on_network(move |up| {
@@ -177,7 +193,9 @@ pub fn FieldPage() -> impl IntoView {
         f.sync();
     });
     let query = use_query_map();
-    let selected = Memo::new(move |_| query.read().get("job").and_then(|v| v.parse::<i64>().ok()));
+    // A job opens once the page runs on the device: the page the service worker keeps is
+    // the list, whichever job was asked for, and must hydrate as what it is.
+    let selected = Memo::new(move |_| query.read().get("job").and_then(|v| v.parse::<i64>().ok()).filter(|_| loaded.get()));
     let jobs = Memo::new(move |_| {
         let queue = f.queue.get();
         f.kit.with(|k| {
@@ -192,20 +210,28 @@ pub fn FieldPage() -> impl IntoView {
         <div class="mx-auto max-w-3xl" data-testid="field-page">
             <StatusBar f/>
             <RefusedList f/>
-            // Only what changes the page's shape re-renders it; the sections follow the
-            // job themselves, so what is being typed or signed is never lost.
-            {move || {
-                if !loaded.get() {
-                    return view! { <p class="py-8 text-center text-slate-500">{t.t("common.loading")}</p> }.into_any();
-                }
-                if !has_kit.get() {
-                    return view! { <p class="py-8 text-center text-slate-600" data-testid="field-no-data">{t.t("field.no_data")}</p> }.into_any();
-                }
-                match selected.get() {
-                    Some(id) => view! { <JobView f id jobs/> }.into_any(),
-                    None => view! { <JobList jobs/> }.into_any(),
-                }
-            }}
+            <Suspense fallback=move || view! { <p class="py-8 text-center text-slate-500">{t.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    if let Ok(kit) = served.await {
+                        f.offer(kit);
+                    }
+                    // Only what changes the page's shape re-renders it; the sections follow
+                    // the job themselves, so what is being typed or signed is never lost.
+                    move || {
+                        if !has_kit.get() {
+                            return if loaded.get() {
+                                view! { <p class="py-8 text-center text-slate-600" data-testid="field-no-data">{t.t("field.no_data")}</p> }.into_any()
+                            } else {
+                                view! { <p class="py-8 text-center text-slate-500">{t.t("common.loading")}</p> }.into_any()
+                            };
+                        }
+                        match selected.get() {
+                            Some(id) => view! { <JobView f id jobs/> }.into_any(),
+                            None => view! { <JobList jobs/> }.into_any(),
+                        }
+                    }
+                })}
+            </Suspense>
         </div>
     }
 }
@@ -757,10 +783,19 @@ mod device {
         ]
     }
 
+    /// The service worker's cache (`CACHE` in `public/sw.js`).
+    #[cfg(feature = "hydrate")]
+    const WORKER_CACHE: &str = "crm-field-v1";
+
     /// Removes the field data kept on this device (every engineer's day: customers'
-    /// names, addresses and phone numbers, refusals), except queues of changes not sent
-    /// yet, which wait for that engineer's next sign-in.
+    /// names, addresses and phone numbers, refusals, and the page the service worker
+    /// kept, which holds the day too), except queues of changes not sent yet, which wait
+    /// for that engineer's next sign-in.
     pub fn forget() {
+        #[cfg(feature = "hydrate")]
+        if let Some(caches) = web_sys::window().and_then(|w| w.caches().ok()) {
+            let _ = caches.delete(WORKER_CACHE);
+        }
         #[cfg(feature = "hydrate")]
         if let Some(s) = storage() {
             let keys: Vec<String> =

@@ -100,6 +100,45 @@ impl Document {
     }
 }
 
+impl Letterhead {
+    /// The company profile as the lines under the company's name: address; phone, email
+    /// and website; tax id; bank and account.
+    pub fn from_profile(company: &crate::finance::types::CompanyProfile, locale: Locale) -> Self {
+        let t = |key: &str| crate::platform::i18n::tr(locale, key);
+        let labelled = |key: &str, v: &str| (!v.is_empty()).then(|| format!("{}{}", t(key), v));
+        let joined = |parts: Vec<Option<String>>| parts.into_iter().flatten().reduce(|a, b| format!("{a} · {b}"));
+        let mut lines = Vec::new();
+        lines.extend(labelled("print.address", &company.address));
+        lines.extend(joined(vec![
+            labelled("print.phone", &company.phone),
+            labelled("print.email", &company.email),
+            (!company.website.is_empty()).then(|| company.website.clone()),
+        ]));
+        lines.extend(labelled("print.tax_id", &company.tax_id));
+        lines.extend(joined(vec![labelled("print.bank", &company.bank_name), labelled("print.account", &company.bank_account)]));
+        Letterhead { name: company.name.clone(), lines }
+    }
+}
+
+/// The customer a document is addressed to: name, address, phone and tax id.
+#[cfg(feature = "ssr")]
+pub async fn customer_party(tx: &mut crate::platform::db::Tx, customer_id: i64, locale: Locale) -> Result<Vec<String>, sqlx::Error> {
+    let t = |key: &str| crate::platform::i18n::tr(locale, key);
+    type Party = (String, Option<String>, Option<String>, Option<String>);
+    let party: Option<Party> = crate::platform::db::sql("SELECT name, address, phone, tax_id FROM customers WHERE id = $1")
+        .arg_i64(customer_id)
+        .fetch_optional(tx)
+        .await?;
+    let mut lines = Vec::new();
+    if let Some((name, address, phone, tax_id)) = party {
+        lines.push(name);
+        lines.extend(address.filter(|s| !s.is_empty()));
+        lines.extend(phone.filter(|s| !s.is_empty()).map(|p| format!("{}{p}", t("print.phone"))));
+        lines.extend(tax_id.filter(|s| !s.is_empty()).map(|p| format!("{}{p}", t("print.tax_id"))));
+    }
+    Ok(lines)
+}
+
 /// An amount of CNY minor units (fen) in Chinese capital numerals, as invoices and
 /// contracts write it: 154675200 → 壹佰伍拾肆万陆仟柒佰伍拾贰元整. `traditional` uses
 /// the forms written in Taiwan and Hong Kong (貳, 參, 陸, 萬, 億).

@@ -352,6 +352,9 @@ pub struct PortalRequest {
     /// The customer's rating of the latest resolution (score, comment), once given.
     #[sqlx(skip)]
     pub rating: Option<(i64, String)>,
+    /// Service bills for the work done on it.
+    #[sqlx(skip)]
+    pub bills: Vec<crate::fieldwork::types::PostedBill>,
 }
 
 impl PortalRequest {
@@ -420,7 +423,19 @@ pub async fn request(db: &Db, p: &PortalUser, id: i64) -> AppResult<PortalReques
         .ok_or(AppError::NotFound)?;
     r.messages = crate::tickets::repo::messages(&mut tx, id).await?;
     r.rating = rating_since_resolved(&mut tx, id, r.resolved_at).await?;
+    r.bills = crate::fieldwork::billing::for_request(&mut tx, p.customer_id, id).await?;
     Ok(r)
+}
+
+/// One of the customer's service bills as a printable document in their language;
+/// audited as the staff's prints are. Another customer's is not found.
+pub async fn bill(db: &Db, p: &PortalUser, id: i64, locale: Locale, meta: &RequestMeta) -> AppResult<crate::platform::print::Document> {
+    let mut tx = db.write().await?;
+    let d = crate::fieldwork::billing::print_for_customer(&mut tx, p.customer_id, id, locale, &p.display_name).await?;
+    audit::record(&mut tx, AuditEntry::with_meta(meta, None, &p.actor(), "export").on("contract", id).summary(format!("PDF {}", d.number)))
+        .await?;
+    tx.commit().await?;
+    Ok(d)
 }
 
 /// The customer rates a resolved request of theirs (1–5, a comment optional; words are

@@ -418,6 +418,7 @@ pub fn request_page(c: &Ctx, r: &PortalRequest, draft: &str, rating: &RatingForm
                 <p class="whitespace-pre-wrap">{r.resolution.clone()}</p>
             </section>
         })}
+        {bills_section(c, r)}
         {rating_section(c, r, rating, errors)}
         <h2 class="mt-6 text-lg font-semibold">{c.t("portal.conversation")}</h2>
         {if r.messages.is_empty() {
@@ -429,6 +430,41 @@ pub fn request_page(c: &Ctx, r: &PortalRequest, draft: &str, rating: &RatingForm
     }
     .into_any();
     document(c, &format!("{} {}", r.number, r.subject), body)
+}
+
+/// The bills for the work done on a request: amount, paid, due date, state, and the
+/// printed bill to download.
+fn bills_section(c: &Ctx, r: &PortalRequest) -> Option<impl IntoView> {
+    (!r.bills.is_empty()).then(|| {
+        view! {
+            <section class=format!("{CARD} mt-4") data-testid="portal-bills">
+                <h2 class="font-semibold">{c.t("portal.bills")}</h2>
+                <ul class="mt-2 flex flex-col divide-y divide-slate-100">
+                    {r.bills.iter().map(|b| {
+                        let money = |minor: i64| Currency::from_code(&b.currency).map(|cur| format!("{} {}", format_amount(minor, cur), cur.code())).unwrap_or_default();
+                        let state = if b.status != "active" { "cancelled" } else if b.paid >= b.amount { "paid" } else { "open" };
+                        view! {
+                            <li class="flex flex-wrap items-center gap-2 py-2" data-testid="portal-bill" data-state=state>
+                                <span class="font-mono">{b.number.clone()}</span>
+                                <span class="rounded bg-slate-100 px-2 py-0.5 text-sm">{c.t(&format!("work.bill_state.{state}"))}</span>
+                                <span class="text-sm tabular-nums text-slate-700">
+                                    {tr_args(c.locale, "work.bill_posted_line", &[
+                                        ("amount", money(b.amount)),
+                                        ("paid", money(b.paid)),
+                                        ("due", b.due_on.clone().unwrap_or_default()),
+                                    ])}
+                                </span>
+                                <a href=format!("/portal/bills/{}/pdf", b.contract_id) download
+                                    class="ml-auto inline-flex min-h-11 items-center text-blue-800 underline" data-testid="portal-bill-pdf">
+                                    {c.t("print.download_pdf")}
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 pub fn orders_page(c: &Ctx, orders: &[PortalOrder]) -> String {

@@ -322,12 +322,7 @@ pub async fn print(
     let q = load(&mut tx, user, id, Action::View).await?;
     let lines = repo::lines(&mut tx, id).await?;
     let (company, _) = crate::finance::service::company_profile(&mut tx).await?;
-    // Name, address, phone, tax id.
-    type Party = (String, Option<String>, Option<String>, Option<String>);
-    let party: Option<Party> = crate::platform::db::sql("SELECT name, address, phone, tax_id FROM customers WHERE id = $1")
-        .arg_i64(q.customer_id)
-        .fetch_optional(&mut tx)
-        .await?;
+    let party = crate::platform::print::customer_party(&mut tx, q.customer_id, locale).await?;
     audit::record(
         &mut tx,
         AuditEntry::with_meta(meta, Some(user.id), &user.display_name, "export").on("quote", id).summary(format!("PDF {}", q.label())),
@@ -341,27 +336,7 @@ pub async fn print(
     let mut d = Document::for_locale(locale);
     d.title = t("print.quote_title");
     d.number = q.label();
-    let mut head = Vec::new();
-    let labelled = |key: &str, v: &str| (!v.is_empty()).then(|| format!("{}{}", t(key), v));
-    head.extend(labelled("print.address", &company.address));
-    head.extend(
-        [
-            labelled("print.phone", &company.phone),
-            labelled("print.email", &company.email),
-            (!company.website.is_empty()).then(|| company.website.clone()),
-        ]
-        .into_iter()
-        .flatten()
-        .reduce(|a, b| format!("{a} · {b}")),
-    );
-    head.extend(labelled("print.tax_id", &company.tax_id));
-    head.extend(
-        [labelled("print.bank", &company.bank_name), labelled("print.account", &company.bank_account)]
-            .into_iter()
-            .flatten()
-            .reduce(|a, b| format!("{a} · {b}")),
-    );
-    d.letterhead = Letterhead { name: company.name.clone(), lines: head };
+    d.letterhead = Letterhead::from_profile(&company, locale);
     d.meta = vec![
         Field::new(t("quote.date"), &q.quote_date),
         Field::new(t("quote.valid_until"), &q.valid_until),
@@ -374,12 +349,7 @@ pub async fn print(
         d.meta.insert(0, Field::new(t("quote.title"), &q.title));
     }
     d.party_label = t("quote.customer");
-    if let Some((name, address, phone, tax_id)) = party {
-        d.party.push(name);
-        d.party.extend(address.filter(|s| !s.is_empty()));
-        d.party.extend(phone.filter(|s| !s.is_empty()).map(|p| format!("{}{p}", t("print.phone"))));
-        d.party.extend(tax_id.filter(|s| !s.is_empty()).map(|p| format!("{}{p}", t("print.tax_id"))));
-    }
+    d.party = party;
     d.columns = vec![
         "#".into(),
         t("quote.line.name"),

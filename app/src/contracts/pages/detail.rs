@@ -117,6 +117,9 @@ fn ContractView(d: ContractDetail, reload: Callback<()>) -> impl IntoView {
     view! {
         <Title text=k.number.clone()/>
         <PageHeader title=k.number.clone()>
+            {service_bill.then(|| view! {
+                <a href=format!("/service-bills/{id}/pdf") rel="external" download class=BTN_SECONDARY data-testid="bill-pdf">{t.t("print.download_pdf")}</a>
+            })}
             {d.can_edit.then(|| view! {
                 {(!service_bill).then(|| view! {
                     <A href=format!("/contracts/{id}/edit") attr:class=BTN_SECONDARY attr:data-testid="contract-edit">{t.t("common.edit")}</A>
